@@ -56,7 +56,8 @@ impl Coverage {
         let mut week = WeekSchedule::closed();
         if self.always {
             let all_day = iv((0, 0), (24, 0));
-            week.add_days(&WEEKDAYS, all_day).add_days(&WEEKEND, all_day);
+            week.add_days(&WEEKDAYS, all_day)
+                .add_days(&WEEKEND, all_day);
             return week;
         }
         week.add_days(&WEEKDAYS, iv((9, 30), (18, 30)));
@@ -113,7 +114,9 @@ impl FromStr for Coverage {
             match part.to_ascii_lowercase().as_str() {
                 "base" => {}
                 "evening" => c.evening = true,
-                "saturday" | "sat" => set_weekend(&mut c, WeekendOption::OneDay(Weekday::Saturday))?,
+                "saturday" | "sat" => {
+                    set_weekend(&mut c, WeekendOption::OneDay(Weekday::Saturday))?;
+                }
                 "sunday" | "sun" => set_weekend(&mut c, WeekendOption::OneDay(Weekday::Sunday))?,
                 "weekends" => set_weekend(&mut c, WeekendOption::BothDays)?,
                 "weekends-long" => set_weekend(&mut c, WeekendOption::BothDaysLong)?,
@@ -127,7 +130,9 @@ impl FromStr for Coverage {
             }
         }
         if c.always && (c.evening || c.weekend.is_some()) {
-            return Err(bad("24x7 already covers every hour; drop the other extensions".to_owned()));
+            return Err(bad(
+                "24x7 already covers every hour; drop the other extensions".to_owned(),
+            ));
         }
         Ok(c)
     }
@@ -158,7 +163,13 @@ mod tests {
 
     #[test]
     fn presets_parse_combine_and_print_back() {
-        for text in ["base", "base+evening", "base+evening+weekends-long", "base+sunday", "24x7"] {
+        for text in [
+            "base",
+            "base+evening",
+            "base+evening+weekends-long",
+            "base+sunday",
+            "24x7",
+        ] {
             assert_eq!(text.parse::<Coverage>().unwrap().to_string(), text);
         }
         assert!("base+weekends+saturday".parse::<Coverage>().is_err());
@@ -171,10 +182,16 @@ mod tests {
     fn evening_extends_weekdays_and_weekend_days_are_added() {
         let week = "base+evening+saturday".parse::<Coverage>().unwrap().week();
         assert_eq!(week.intervals(Weekday::Friday).len(), 2);
-        assert_eq!(week.intervals(Weekday::Saturday)[0].to_string(), "09:00–17:00");
+        assert_eq!(
+            week.intervals(Weekday::Saturday)[0].to_string(),
+            "09:00–17:00"
+        );
         assert!(week.intervals(Weekday::Sunday).is_empty());
         assert_eq!(
-            "base+evening+weekends".parse::<Coverage>().unwrap().extensions_price_usd(),
+            "base+evening+weekends"
+                .parse::<Coverage>()
+                .unwrap()
+                .extensions_price_usd(),
             1690
         );
     }

@@ -169,7 +169,9 @@ fn parse_content_line(line: &Line) -> Result<Property, IcsError> {
         message: format!("{message}: {:?}", line.text),
     };
     let text = &line.text;
-    let name_end = text.find([';', ':']).ok_or_else(|| err("no ':' after the property name"))?;
+    let name_end = text
+        .find([';', ':'])
+        .ok_or_else(|| err("no ':' after the property name"))?;
     let name = &text[..name_end];
     if name.is_empty() || !name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-') {
         return Err(err("invalid property name"));
@@ -177,20 +179,28 @@ fn parse_content_line(line: &Line) -> Result<Property, IcsError> {
     let mut params = Vec::new();
     let mut rest = &text[name_end..];
     while let Some(after) = rest.strip_prefix(';') {
-        let eq = after.find('=').ok_or_else(|| err("parameter without '='"))?;
+        let eq = after
+            .find('=')
+            .ok_or_else(|| err("parameter without '='"))?;
         let key = after[..eq].to_ascii_uppercase();
         let val_part = &after[eq + 1..];
         let (value, tail) = if let Some(quoted) = val_part.strip_prefix('"') {
-            let close = quoted.find('"').ok_or_else(|| err("unclosed quote in a parameter"))?;
+            let close = quoted
+                .find('"')
+                .ok_or_else(|| err("unclosed quote in a parameter"))?;
             (&quoted[..close], &quoted[close + 1..])
         } else {
-            let end = val_part.find([';', ':']).ok_or_else(|| err("no ':' before the value"))?;
+            let end = val_part
+                .find([';', ':'])
+                .ok_or_else(|| err("no ':' before the value"))?;
             (&val_part[..end], &val_part[end..])
         };
         params.push((key, value.to_owned()));
         rest = tail;
     }
-    let value = rest.strip_prefix(':').ok_or_else(|| err("no ':' before the value"))?;
+    let value = rest
+        .strip_prefix(':')
+        .ok_or_else(|| err("no ':' before the value"))?;
     Ok(Property {
         name: name.to_ascii_uppercase(),
         params,
@@ -236,7 +246,9 @@ impl EventDraft {
             "DTSTART" => match parse_date_value(prop) {
                 DateValue::Date(d) => self.start = Some((d, line)),
                 DateValue::DateTime => self.timed = Some(line),
-                DateValue::Bad => return Err(err(format!("DTSTART {:?} is not a date", prop.value))),
+                DateValue::Bad => {
+                    return Err(err(format!("DTSTART {:?} is not a date", prop.value)));
+                }
             },
             "DTEND" => match parse_date_value(prop) {
                 DateValue::Date(d) => self.end = Some(d),
@@ -495,7 +507,8 @@ mod tests {
 
     #[test]
     fn timed_events_are_skipped_with_a_warning_naming_the_line() {
-        let text = ics("BEGIN:VEVENT\r\nDTSTART:20260824T100000Z\r\nSUMMARY:Party\r\nEND:VEVENT\r\n");
+        let text =
+            ics("BEGIN:VEVENT\r\nDTSTART:20260824T100000Z\r\nSUMMARY:Party\r\nEND:VEVENT\r\n");
         let got = parse_holidays(&text, HORIZON).unwrap();
         assert!(got.holidays.is_empty());
         assert_eq!(got.warnings.len(), 1);
@@ -505,11 +518,31 @@ mod tests {
     #[test]
     fn errors_name_the_line_in_the_file_as_given() {
         let cases = [
-            ("BEGIN:VEVENT\r\nDTSTART;VALUE=DATE:20261340\r\nEND:VEVENT\r\n", 5, "not a date"),
-            ("BEGIN:VEVENT\r\nSUMMARY:x\r\n y\r\nDTSTART\r\nEND:VEVENT\r\n", 7, "no ':'"),
-            ("BEGIN:VEVENT\r\nSUMMARY:no start\r\nEND:VEVENT\r\n", 4, "without DTSTART"),
-            ("BEGIN:VEVENT\r\nDTSTART:20260101\r\nEND:VTODO\r\n", 6, "does not close"),
-            ("BEGIN:VEVENT\r\nDTSTART:20260101\r\n", 6, "does not close BEGIN:VEVENT of line 4"),
+            (
+                "BEGIN:VEVENT\r\nDTSTART;VALUE=DATE:20261340\r\nEND:VEVENT\r\n",
+                5,
+                "not a date",
+            ),
+            (
+                "BEGIN:VEVENT\r\nSUMMARY:x\r\n y\r\nDTSTART\r\nEND:VEVENT\r\n",
+                7,
+                "no ':'",
+            ),
+            (
+                "BEGIN:VEVENT\r\nSUMMARY:no start\r\nEND:VEVENT\r\n",
+                4,
+                "without DTSTART",
+            ),
+            (
+                "BEGIN:VEVENT\r\nDTSTART:20260101\r\nEND:VTODO\r\n",
+                6,
+                "does not close",
+            ),
+            (
+                "BEGIN:VEVENT\r\nDTSTART:20260101\r\n",
+                6,
+                "does not close BEGIN:VEVENT of line 4",
+            ),
             (
                 "BEGIN:VEVENT\r\nDTSTART:20260101\r\nRRULE:FREQ=MONTHLY\r\nEND:VEVENT\r\n",
                 6,
@@ -536,11 +569,17 @@ mod tests {
             let text = ics(&format!(
                 "BEGIN:VEVENT\r\nDTSTART;VALUE=DATE:{start}\r\nRRULE:{rule}\r\nEND:VEVENT\r\n"
             ));
-            parse_holidays(&text, HORIZON).unwrap().dates().collect::<Vec<_>>()
+            parse_holidays(&text, HORIZON)
+                .unwrap()
+                .dates()
+                .collect::<Vec<_>>()
         };
         assert_eq!(one("FREQ=YEARLY;COUNT=2", "20260101").len(), 2);
         assert_eq!(one("FREQ=YEARLY;UNTIL=20271231", "20260101").len(), 2);
         assert_eq!(one("FREQ=YEARLY;INTERVAL=2", "20240101").len(), 3);
-        assert_eq!(one("FREQ=YEARLY", "20240229"), vec![date(2024, 2, 29), date(2028, 2, 29)]);
+        assert_eq!(
+            one("FREQ=YEARLY", "20240229"),
+            vec![date(2024, 2, 29), date(2028, 2, 29)]
+        );
     }
 }

@@ -20,10 +20,9 @@ pub fn is_covered(cal: &Calendar, t: Timestamp) -> bool {
     let secs = u32::from(time.hour().unsigned_abs()) * 3600
         + u32::from(time.minute().unsigned_abs()) * 60
         + u32::from(time.second().unsigned_abs());
-    let today = cal
-        .intervals_on(date)
-        .iter()
-        .any(|iv| iv.start().seconds() <= secs && (iv.is_night_shift() || secs < iv.end().seconds()));
+    let today = cal.intervals_on(date).iter().any(|iv| {
+        iv.start().seconds() <= secs && (iv.is_night_shift() || secs < iv.end().seconds())
+    });
     let from_last_night = date.yesterday().is_ok_and(|y| {
         cal.intervals_on(y)
             .iter()

@@ -186,6 +186,35 @@ impl WeekSchedule {
         &self.days[weekday_index(day)]
     }
 
+    /// The intervals of a weekday sorted, with overlapping and touching ones merged, for showing
+    /// to people (18:00–20:00 beside 09:30–18:30 reads as 09:30–20:00).
+    pub fn merged(&self, day: Weekday) -> Vec<WorkInterval> {
+        let given = self.intervals(day);
+        let mut spans: Vec<(u32, u32)> = given.iter().map(|iv| iv.civil_offsets()).collect();
+        spans.sort_unstable();
+        let mut out: Vec<(u32, u32)> = Vec::with_capacity(spans.len());
+        for (s, e) in spans {
+            match out.last_mut() {
+                Some(last) if s <= last.1 => last.1 = last.1.max(e),
+                _ => out.push((s, e)),
+            }
+        }
+        let back = |(s, e): (u32, u32)| {
+            if e <= DAY_SECONDS {
+                Some(WorkInterval::fixed(s, e))
+            } else if e - DAY_SECONDS < s {
+                Some(WorkInterval::fixed(s, e - DAY_SECONDS))
+            } else {
+                None
+            }
+        };
+        // A union longer than a day has no single interval to show it: keep the intervals given.
+        out.into_iter()
+            .map(back)
+            .collect::<Option<Vec<_>>>()
+            .unwrap_or_else(|| given.to_vec())
+    }
+
     /// Whether no day has any interval.
     pub fn is_empty(&self) -> bool {
         self.days.iter().all(Vec::is_empty)

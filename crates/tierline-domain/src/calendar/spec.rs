@@ -61,7 +61,9 @@ pub fn parse_weekday(s: &str) -> Result<Weekday, CalendarError> {
 }
 
 fn intervals(list: &[(String, String)]) -> Result<Vec<WorkInterval>, CalendarError> {
-    list.iter().map(|(a, b)| WorkInterval::parse(a, b)).collect()
+    list.iter()
+        .map(|(a, b)| WorkInterval::parse(a, b))
+        .collect()
 }
 
 impl TryFrom<&CalendarSpec> for Calendar {

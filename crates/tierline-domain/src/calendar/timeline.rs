@@ -29,8 +29,13 @@ const RANGE_END: Ns = RANGE_END_S * NANOS;
 const CHUNK_S: i64 = 1 << 24;
 const CHUNK_NS: Ns = CHUNK_S * NANOS;
 /// Enough chunks to cover the range; the last one reaches a little past its end.
-#[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss, reason = "a small positive constant")]
-pub(crate) const CHUNK_COUNT: usize = ((RANGE_END_S - RANGE_START_S + CHUNK_S - 1) / CHUNK_S) as usize;
+#[allow(
+    clippy::cast_possible_truncation,
+    clippy::cast_sign_loss,
+    reason = "a small positive constant"
+)]
+pub(crate) const CHUNK_COUNT: usize =
+    ((RANGE_END_S - RANGE_START_S + CHUNK_S - 1) / CHUNK_S) as usize;
 
 pub(crate) fn empty_chunks() -> Box<[OnceLock<Box<Chunk>>]> {
     (0..CHUNK_COUNT).map(|_| OnceLock::new()).collect()
@@ -68,7 +73,9 @@ pub(crate) fn duration_ns(d: SignedDuration) -> Result<Ns, CalendarError> {
     }
     // Anything longer than the whole range cannot be satisfied; saturate into a value that fails
     // as "no coverage" rather than overflowing.
-    Ok(i64::try_from(d.as_nanos()).unwrap_or(i64::MAX).min(RANGE_END - RANGE_START))
+    Ok(i64::try_from(d.as_nanos())
+        .unwrap_or(i64::MAX)
+        .min(RANGE_END - RANGE_START))
 }
 
 pub(crate) fn to_timestamp(n: Ns) -> Timestamp {
@@ -339,7 +346,11 @@ mod tests {
         assert_eq!(c.total(), 20);
         assert_eq!(c.covered_until(15), 5);
         assert_eq!(c.covered_until(25), 10);
-        assert_eq!(c.add(0, 10), Ok(20), "ends at the closing, not the next opening");
+        assert_eq!(
+            c.add(0, 10),
+            Ok(20),
+            "ends at the closing, not the next opening"
+        );
         assert_eq!(c.add(15, 6), Ok(31));
         assert_eq!(c.add(35, 10), Err(5));
         assert_eq!(c.next_open(20), Some(30));

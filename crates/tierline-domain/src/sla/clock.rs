@@ -248,6 +248,32 @@ impl<'c> Clock<'c> {
         Ok(e)
     }
 
+    /// The covered windows the clock counts from its start up to `until` (its due instant, say),
+    /// with the pauses cut out: what a person needs to see to check a due time by hand.
+    pub fn counted_windows(
+        &self,
+        until: Timestamp,
+    ) -> Result<Vec<(Timestamp, Timestamp)>, SlaError> {
+        let mut out = Vec::new();
+        for (s, e) in self.calendar.windows(self.start, until)? {
+            let mut cursor = s;
+            for p in &self.pauses {
+                let pause_end = p.until.unwrap_or(Timestamp::MAX);
+                if pause_end <= cursor || p.from >= e {
+                    continue;
+                }
+                if p.from > cursor {
+                    out.push((cursor, p.from));
+                }
+                cursor = cursor.max(pause_end);
+            }
+            if cursor < e {
+                out.push((cursor, e));
+            }
+        }
+        Ok(out)
+    }
+
     /// Target minus elapsed at `at`; negative once the clock has run past its target.
     pub fn remaining(&self, at: Timestamp) -> Result<SignedDuration, SlaError> {
         Ok(self.target - self.elapsed(at)?)

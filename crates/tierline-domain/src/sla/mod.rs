@@ -4,4 +4,4 @@ mod clock;
 mod policy;
 
 pub use clock::{Clock, ClockSnapshot, ClockState, Pause, WarningShare};
-pub use policy::{Class, ClassTargets, ClockKind, SlaError, SlaPolicy, Target};
+pub use policy::{Class, ClassTargets, ClockKind, SlaError, SlaPolicy, Target, human_duration};

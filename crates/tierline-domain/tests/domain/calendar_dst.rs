@@ -19,11 +19,17 @@ fn kyiv(week_: tierline_domain::calendar::WeekSchedule) -> Calendar {
 fn round_the_clock_days_are_23_and_25_hours_long() {
     let cal = preset("24x7", "Europe/Kyiv");
     let spring = cal
-        .between(ts("2026-03-29T00:00:00+02:00"), ts("2026-03-30T00:00:00+03:00"))
+        .between(
+            ts("2026-03-29T00:00:00+02:00"),
+            ts("2026-03-30T00:00:00+03:00"),
+        )
         .unwrap();
     assert_eq!(spring, hours(23));
     let autumn = cal
-        .between(ts("2026-10-25T00:00:00+03:00"), ts("2026-10-26T00:00:00+02:00"))
+        .between(
+            ts("2026-10-25T00:00:00+03:00"),
+            ts("2026-10-26T00:00:00+02:00"),
+        )
         .unwrap();
     assert_eq!(autumn, hours(25));
     // 24 hours of elapsed time from Saturday noon land at 13:00 on Sunday by the wall clock.
@@ -41,11 +47,17 @@ fn round_the_clock_days_are_23_and_25_hours_long() {
 fn night_shifts_across_the_changes() {
     let cal = kyiv(week(&every_day(), &[("22:00", "06:00")]));
     let spring = cal
-        .between(ts("2026-03-28T21:00:00+02:00"), ts("2026-03-29T07:00:00+03:00"))
+        .between(
+            ts("2026-03-28T21:00:00+02:00"),
+            ts("2026-03-29T07:00:00+03:00"),
+        )
         .unwrap();
     assert_eq!(spring, hours(7));
     let autumn = cal
-        .between(ts("2026-10-24T21:00:00+03:00"), ts("2026-10-25T07:00:00+02:00"))
+        .between(
+            ts("2026-10-24T21:00:00+03:00"),
+            ts("2026-10-25T07:00:00+02:00"),
+        )
         .unwrap();
     assert_eq!(autumn, hours(9));
     // Five hours into the spring night: 22:00 → 03:00 is five wall hours, but 03:00 is 04:00.
@@ -68,9 +80,15 @@ fn the_skipped_hour_is_not_counted_and_the_repeated_one_counts_twice() {
         hours(2)
     );
     assert_eq!(
-        cal.windows(ts("2026-10-25T00:00:00+03:00"), ts("2026-10-26T00:00:00+02:00"))
-            .unwrap(),
-        vec![(ts("2026-10-25T03:00:00+03:00"), ts("2026-10-25T04:00:00+02:00"))],
+        cal.windows(
+            ts("2026-10-25T00:00:00+03:00"),
+            ts("2026-10-26T00:00:00+02:00")
+        )
+        .unwrap(),
+        vec![(
+            ts("2026-10-25T03:00:00+03:00"),
+            ts("2026-10-25T04:00:00+02:00")
+        )],
         "the two occurrences of 03:00–04:00 follow each other"
     );
 }

@@ -63,7 +63,11 @@ fn time_that_runs_out_at_a_closing_is_due_at_the_closing() {
         "2026-11-18T17:00:00+02:00"
     );
     assert_eq!(
-        due(&cal, "2026-11-18T16:00:00+02:00", hours(1) + SignedDuration::from_secs(1)),
+        due(
+            &cal,
+            "2026-11-18T16:00:00+02:00",
+            hours(1) + SignedDuration::from_secs(1)
+        ),
         "2026-11-19T09:00:01+02:00"
     );
 }
@@ -80,7 +84,10 @@ fn zero_is_the_start_and_a_closed_start_waits_for_the_opening() {
     );
     assert!(!cal.is_covered(ts(saturday)).unwrap());
     assert!(cal.is_covered(ts("2026-11-23T09:30:00+02:00")).unwrap());
-    assert!(!cal.is_covered(ts("2026-11-23T18:30:00+02:00")).unwrap(), "ends are open");
+    assert!(
+        !cal.is_covered(ts("2026-11-23T18:30:00+02:00")).unwrap(),
+        "ends are open"
+    );
 }
 
 #[test]
@@ -115,8 +122,11 @@ fn lunch_gaps_overlaps_and_midnight_ends() {
         .build()
         .unwrap();
     let day = |c: &Calendar| {
-        c.between(ts("2026-11-18T00:00:00+02:00"), ts("2026-11-19T00:00:00+02:00"))
-            .unwrap()
+        c.between(
+            ts("2026-11-18T00:00:00+02:00"),
+            ts("2026-11-19T00:00:00+02:00"),
+        )
+        .unwrap()
     };
     assert_eq!(day(&overlapping), hours(4));
     let to_midnight = Calendar::builder(tz)
@@ -130,24 +140,38 @@ fn lunch_gaps_overlaps_and_midnight_ends() {
 fn a_holiday_closes_its_whole_date_including_a_night_shift_part() {
     let tz = Calendar::time_zone("Europe/Kyiv").unwrap();
     let nights = week(&every_day(), &[("22:00", "06:00")]);
-    let plain = Calendar::builder(tz.clone()).week(nights.clone()).build().unwrap();
+    let plain = Calendar::builder(tz.clone())
+        .week(nights.clone())
+        .build()
+        .unwrap();
     let with_holiday = Calendar::builder(tz)
         .week(nights)
         .holiday(date(2026, 11, 21))
         .build()
         .unwrap();
-    let (fri_22, sat_08) = (ts("2026-11-20T22:00:00+02:00"), ts("2026-11-21T08:00:00+02:00"));
+    let (fri_22, sat_08) = (
+        ts("2026-11-20T22:00:00+02:00"),
+        ts("2026-11-21T08:00:00+02:00"),
+    );
     assert_eq!(plain.between(fri_22, sat_08).unwrap(), hours(8));
     assert_eq!(with_holiday.between(fri_22, sat_08).unwrap(), hours(2));
     // Saturday's own shift belongs to a closed date: its Saturday part is gone, Sunday's stays.
-    let (sat_20, sun_08) = (ts("2026-11-21T20:00:00+02:00"), ts("2026-11-22T08:00:00+02:00"));
+    let (sat_20, sun_08) = (
+        ts("2026-11-21T20:00:00+02:00"),
+        ts("2026-11-22T08:00:00+02:00"),
+    );
     assert_eq!(with_holiday.between(sat_20, sun_08).unwrap(), hours(6));
 }
 
 #[test]
 fn moved_working_days_and_their_precedence_over_holidays() {
     let cal = Calendar::builder(Calendar::time_zone("Europe/Kyiv").unwrap())
-        .week("base".parse::<tierline_domain::calendar::Coverage>().unwrap().week())
+        .week(
+            "base"
+                .parse::<tierline_domain::calendar::Coverage>()
+                .unwrap()
+                .week(),
+        )
         .holiday(date(2026, 1, 1))
         .holiday(date(2026, 1, 2))
         .workday(date(2026, 1, 10), vec![iv("10:00", "15:00")])
@@ -159,7 +183,11 @@ fn moved_working_days_and_their_precedence_over_holidays() {
         cal.between(a, a + hours(24)).unwrap()
     };
     assert_eq!(day("2026-01-01"), SignedDuration::ZERO, "holiday");
-    assert_eq!(day("2026-01-02"), mins(150), "a moved day wins over a holiday");
+    assert_eq!(
+        day("2026-01-02"),
+        mins(150),
+        "a moved day wins over a holiday"
+    );
     assert_eq!(day("2026-01-10"), hours(5), "a Saturday worked");
     assert_eq!(day("2026-01-12"), hours(9), "an ordinary Monday");
 }
@@ -168,9 +196,18 @@ fn moved_working_days_and_their_precedence_over_holidays() {
 fn one_off_periods_open_and_close_time() {
     let cal = Calendar::builder(Calendar::time_zone("Europe/Kyiv").unwrap())
         .week(week(&WEEKDAYS, &[("09:00", "17:00")]))
-        .open_period(ts("2026-11-21T10:00:00+02:00"), ts("2026-11-21T12:00:00+02:00"))
-        .closed_period(ts("2026-11-18T12:00:00+02:00"), ts("2026-11-18T14:00:00+02:00"))
-        .closed_period(ts("2026-11-21T11:00:00+02:00"), ts("2026-11-21T11:30:00+02:00"))
+        .open_period(
+            ts("2026-11-21T10:00:00+02:00"),
+            ts("2026-11-21T12:00:00+02:00"),
+        )
+        .closed_period(
+            ts("2026-11-18T12:00:00+02:00"),
+            ts("2026-11-18T14:00:00+02:00"),
+        )
+        .closed_period(
+            ts("2026-11-21T11:00:00+02:00"),
+            ts("2026-11-21T11:30:00+02:00"),
+        )
         .build()
         .unwrap();
     let day = |d: &str| {
@@ -202,7 +239,9 @@ fn bad_input_gets_errors_not_panics() {
         cal.add(ts("2199-12-31T00:00:00Z"), hours(100)),
         Err(CalendarError::NoCoverage(_))
     ));
-    let closed = Calendar::builder(Calendar::time_zone("UTC").unwrap()).build().unwrap();
+    let closed = Calendar::builder(Calendar::time_zone("UTC").unwrap())
+        .build()
+        .unwrap();
     assert_eq!(closed.next_open(ts("2026-01-01T00:00:00Z")).unwrap(), None);
     assert!(matches!(
         closed.add(ts("2026-01-01T00:00:00Z"), hours(1)),
@@ -213,7 +252,10 @@ fn bad_input_gets_errors_not_panics() {
         Err(CalendarError::UnknownTimeZone(_))
     ));
     for bad in ["25:00", "9:30", "12:60", "ab:cd", "24:01", ""] {
-        assert!(bad.parse::<tierline_domain::calendar::TimeOfDay>().is_err(), "{bad}");
+        assert!(
+            bad.parse::<tierline_domain::calendar::TimeOfDay>().is_err(),
+            "{bad}"
+        );
     }
     assert!(tierline_domain::calendar::WorkInterval::parse("24:00", "06:00").is_err());
     assert!(tierline_domain::calendar::WorkInterval::parse("10:00", "10:00").is_err());
@@ -240,9 +282,17 @@ fn calendars_from_json_specs_and_ics_files() {
     let ics = "BEGIN:VCALENDAR\nBEGIN:VEVENT\nDTSTART;VALUE=DATE:20261120\nSUMMARY:Day off\nEND:VEVENT\nEND:VCALENDAR\n";
     let import = parse_holidays(ics, date(2030, 12, 31)).unwrap();
     let cal = Calendar::builder(Calendar::time_zone("Europe/Kyiv").unwrap())
-        .week("base".parse::<tierline_domain::calendar::Coverage>().unwrap().week())
+        .week(
+            "base"
+                .parse::<tierline_domain::calendar::Coverage>()
+                .unwrap()
+                .week(),
+        )
         .holidays(import.dates())
         .build()
         .unwrap();
-    assert_eq!(due(&cal, FRIDAY_1825, hours(1)), "2026-11-23T10:30:00+02:00");
+    assert_eq!(
+        due(&cal, FRIDAY_1825, hours(1)),
+        "2026-11-23T10:30:00+02:00"
+    );
 }

@@ -56,8 +56,11 @@ impl Case {
 
     fn calendar(&self) -> Calendar {
         let interval = |&(a, b): &(u32, u32)| {
-            WorkInterval::new(TimeOfDay::hm(a / 60, a % 60).unwrap(), TimeOfDay::hm(b / 60, b % 60).unwrap())
-                .unwrap()
+            WorkInterval::new(
+                TimeOfDay::hm(a / 60, a % 60).unwrap(),
+                TimeOfDay::hm(b / 60, b % 60).unwrap(),
+            )
+            .unwrap()
         };
         let mut week = WeekSchedule::closed();
         for (day, list) in WEEK.iter().zip(&self.week) {
@@ -65,7 +68,11 @@ impl Case {
                 week.add(*day, interval(iv));
             }
         }
-        let day = |offset: i64| self.window.checked_add(jiff::Span::new().days(offset)).unwrap();
+        let day = |offset: i64| {
+            self.window
+                .checked_add(jiff::Span::new().days(offset))
+                .unwrap()
+        };
         let mut b = Calendar::builder(Calendar::time_zone(self.zone).unwrap())
             .week(week)
             .holidays(self.holidays.iter().map(|&d| day(d)));
@@ -107,11 +114,21 @@ fn case() -> impl Strategy<Value = Case> {
         prop::collection::vec((0i64..40 * 1440, 1i64..600), 0..2),
         prop::collection::vec((0i64..40 * 1440, 1i64..600), 0..2),
     )
-        .prop_map(|(zone, window, mut week, monday, holidays, workdays, open, closed)| {
-            // At least one interval a week, so that the reference walk always ends.
-            week[0].push(monday);
-            Case { zone, window, week, holidays, workdays, open, closed }
-        })
+        .prop_map(
+            |(zone, window, mut week, monday, holidays, workdays, open, closed)| {
+                // At least one interval a week, so that the reference walk always ends.
+                week[0].push(monday);
+                Case {
+                    zone,
+                    window,
+                    week,
+                    holidays,
+                    workdays,
+                    open,
+                    closed,
+                }
+            },
+        )
 }
 
 proptest! {

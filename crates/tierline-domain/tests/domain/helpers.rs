@@ -2,8 +2,8 @@
 
 use jiff::civil::Weekday;
 use jiff::{SignedDuration, Timestamp};
-use tierline_domain::calendar::{Coverage, WeekSchedule, WorkInterval};
 use tierline_domain::Calendar;
+use tierline_domain::calendar::{Coverage, WeekSchedule, WorkInterval};
 
 pub const WEEKDAYS: [Weekday; 5] = [
     Weekday::Monday,

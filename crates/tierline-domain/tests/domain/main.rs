@@ -1,5 +1,12 @@
 //! The domain crate's integration tests: one binary, a module per subject.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "tests fail loudly; helpers outside #[test] functions too"
+)]
+
 mod calendar_dst;
 mod calendar_examples;
 mod calendar_props;

@@ -20,27 +20,70 @@ fn a_pause_moves_the_due_time_and_freezes_elapsed() {
         )])
         .unwrap();
     assert_eq!(clock.due().unwrap(), Some(ts("2026-11-16T14:30:00+02:00")));
-    assert_eq!(clock.warning_at().unwrap(), Some(ts("2026-11-16T13:42:00+02:00")));
-    assert_eq!(clock.elapsed(ts("2026-11-16T10:30:00+02:00")).unwrap(), mins(30));
-    assert_eq!(clock.elapsed(ts("2026-11-16T12:00:00+02:00")).unwrap(), mins(90));
-    assert_eq!(clock.remaining(ts("2026-11-16T12:00:00+02:00")).unwrap(), mins(150));
-    assert_eq!(clock.remaining(ts("2026-11-16T15:30:00+02:00")).unwrap(), mins(-60));
+    assert_eq!(
+        clock.warning_at().unwrap(),
+        Some(ts("2026-11-16T13:42:00+02:00"))
+    );
+    assert_eq!(
+        clock.elapsed(ts("2026-11-16T10:30:00+02:00")).unwrap(),
+        mins(30)
+    );
+    assert_eq!(
+        clock.elapsed(ts("2026-11-16T12:00:00+02:00")).unwrap(),
+        mins(90)
+    );
+    assert_eq!(
+        clock.remaining(ts("2026-11-16T12:00:00+02:00")).unwrap(),
+        mins(150)
+    );
+    assert_eq!(
+        clock.remaining(ts("2026-11-16T15:30:00+02:00")).unwrap(),
+        mins(-60)
+    );
 
     let state = |c: &tierline_domain::Clock, t: &str| c.state(ts(t)).unwrap();
-    assert_eq!(state(&clock, "2026-11-16T09:45:00+02:00"), ClockState::Running);
-    assert_eq!(state(&clock, "2026-11-16T10:30:00+02:00"), ClockState::Paused);
-    assert_eq!(state(&clock, "2026-11-16T13:50:00+02:00"), ClockState::Warning);
-    assert_eq!(state(&clock, "2026-11-16T14:30:00+02:00"), ClockState::Warning, "due is on time");
-    assert_eq!(state(&clock, "2026-11-16T14:30:01+02:00"), ClockState::Breached);
+    assert_eq!(
+        state(&clock, "2026-11-16T09:45:00+02:00"),
+        ClockState::Running
+    );
+    assert_eq!(
+        state(&clock, "2026-11-16T10:30:00+02:00"),
+        ClockState::Paused
+    );
+    assert_eq!(
+        state(&clock, "2026-11-16T13:50:00+02:00"),
+        ClockState::Warning
+    );
+    assert_eq!(
+        state(&clock, "2026-11-16T14:30:00+02:00"),
+        ClockState::Warning,
+        "due is on time"
+    );
+    assert_eq!(
+        state(&clock, "2026-11-16T14:30:01+02:00"),
+        ClockState::Breached
+    );
     // Out of hours after the due time it stays breached although no covered time passes.
-    assert_eq!(state(&clock, "2026-11-16T20:00:00+02:00"), ClockState::Breached);
+    assert_eq!(
+        state(&clock, "2026-11-16T20:00:00+02:00"),
+        ClockState::Breached
+    );
 
     let met = clock.clone().stopped_at(ts("2026-11-16T14:00:00+02:00"));
-    assert_eq!(state(&met, "2026-11-16T13:59:00+02:00"), ClockState::Warning);
+    assert_eq!(
+        state(&met, "2026-11-16T13:59:00+02:00"),
+        ClockState::Warning
+    );
     assert_eq!(state(&met, "2026-11-17T10:00:00+02:00"), ClockState::Met);
-    assert_eq!(met.elapsed(ts("2026-11-17T10:00:00+02:00")).unwrap(), mins(210));
+    assert_eq!(
+        met.elapsed(ts("2026-11-17T10:00:00+02:00")).unwrap(),
+        mins(210)
+    );
     let late = clock.stopped_at(ts("2026-11-16T15:00:00+02:00"));
-    assert_eq!(state(&late, "2026-11-17T10:00:00+02:00"), ClockState::Breached);
+    assert_eq!(
+        state(&late, "2026-11-17T10:00:00+02:00"),
+        ClockState::Breached
+    );
 }
 
 #[test]
@@ -51,8 +94,14 @@ fn an_ongoing_pause_holds_the_clock() {
         .with_pauses([Pause::ongoing(ts("2026-11-16T10:00:00+02:00"))])
         .unwrap();
     assert_eq!(clock.due().unwrap(), None);
-    assert_eq!(clock.state(ts("2026-11-20T10:00:00+02:00")).unwrap(), ClockState::Paused);
-    assert_eq!(clock.elapsed(ts("2026-11-20T10:00:00+02:00")).unwrap(), mins(30));
+    assert_eq!(
+        clock.state(ts("2026-11-20T10:00:00+02:00")).unwrap(),
+        ClockState::Paused
+    );
+    assert_eq!(
+        clock.elapsed(ts("2026-11-20T10:00:00+02:00")).unwrap(),
+        mins(30)
+    );
     // A pause that begins after the due time does not save a breach.
     let late_pause = tierline_domain::Clock::new(&cal, ts(MON_0930), hours(1))
         .unwrap()
@@ -103,7 +152,13 @@ fn a_class_change_re_times_from_the_original_start() {
     let opened = ts(MON_0930);
     let reaction = |class: i64| {
         policy
-            .clock(&cal, Class::try_from(class).unwrap(), ClockKind::Reaction, opened, None)
+            .clock(
+                &cal,
+                Class::try_from(class).unwrap(),
+                ClockKind::Reaction,
+                opened,
+                None,
+            )
             .unwrap()
             .map(|c| c.due().unwrap().unwrap())
     };
@@ -113,12 +168,19 @@ fn a_class_change_re_times_from_the_original_start() {
     assert_eq!(reaction(1), None, "class 1 is not in the SLA");
     // Class 2's resolution is individual: a clock needs the typed-in target.
     let class2 = Class::try_from(2).unwrap();
-    assert!(policy.clock(&cal, class2, ClockKind::Resolution, opened, None).is_err());
+    assert!(
+        policy
+            .clock(&cal, class2, ClockKind::Resolution, opened, None)
+            .is_err()
+    );
     let individual = policy
         .clock(&cal, class2, ClockKind::Resolution, opened, Some(hours(2)))
         .unwrap()
         .unwrap();
-    assert_eq!(individual.due().unwrap(), Some(ts("2026-11-16T11:30:00+02:00")));
+    assert_eq!(
+        individual.due().unwrap(),
+        Some(ts("2026-11-16T11:30:00+02:00"))
+    );
 }
 
 fn pause_strategy() -> impl Strategy<Value = Vec<(i64, i64)>> {
