@@ -132,8 +132,6 @@ fn case() -> impl Strategy<Value = Case> {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(192))]
-
     #[test]
     fn add_agrees_with_minute_stepping(c in case(), start in 0i64..20 * 1440, d in 0i64..2000) {
         let cal = c.calendar();

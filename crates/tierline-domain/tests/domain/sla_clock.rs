@@ -188,8 +188,6 @@ fn pause_strategy() -> impl Strategy<Value = Vec<(i64, i64)>> {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(128))]
-
     /// The due instant is the first at which elapsed covered time outside pauses reaches the
     /// target, checked minute by minute.
     #[test]
