@@ -190,15 +190,7 @@ impl WeekSchedule {
     /// to people (18:00–20:00 beside 09:30–18:30 reads as 09:30–20:00).
     pub fn merged(&self, day: Weekday) -> Vec<WorkInterval> {
         let given = self.intervals(day);
-        let mut spans: Vec<(u32, u32)> = given.iter().map(|iv| iv.civil_offsets()).collect();
-        spans.sort_unstable();
-        let mut out: Vec<(u32, u32)> = Vec::with_capacity(spans.len());
-        for (s, e) in spans {
-            match out.last_mut() {
-                Some(last) if s <= last.1 => last.1 = last.1.max(e),
-                _ => out.push((s, e)),
-            }
-        }
+        let out = super::timeline::merge(given.iter().map(|iv| iv.civil_offsets()).collect());
         let back = |(s, e): (u32, u32)| {
             if e <= DAY_SECONDS {
                 Some(WorkInterval::fixed(s, e))

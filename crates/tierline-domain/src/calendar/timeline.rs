@@ -280,9 +280,9 @@ pub(crate) fn build_chunk(cal: &Calendar, k: usize) -> Chunk {
 }
 
 /// Sorts and merges overlapping or touching spans.
-fn merge(mut spans: Vec<(Ns, Ns)>) -> Vec<(Ns, Ns)> {
+pub(crate) fn merge<T: Ord + Copy>(mut spans: Vec<(T, T)>) -> Vec<(T, T)> {
     spans.sort_unstable();
-    let mut out: Vec<(Ns, Ns)> = Vec::with_capacity(spans.len());
+    let mut out: Vec<(T, T)> = Vec::with_capacity(spans.len());
     for (s, e) in spans {
         match out.last_mut() {
             Some(last) if s <= last.1 => last.1 = last.1.max(e),
