@@ -5,7 +5,9 @@
 //! without a database or a server.
 
 pub mod calendar;
+pub mod contract;
 pub mod sla;
+pub mod ticket;
 
 pub use calendar::{Calendar, CalendarError};
 pub use sla::{Class, Clock, ClockState, SlaPolicy, Target};

@@ -105,9 +105,10 @@ impl fmt::Display for ClockKind {
     }
 }
 
-/// One target of an SLA table cell.
+/// One target of an SLA table cell. In JSON: `"not_in_sla"`, `"individual"`, or a duration such
+/// as `"1h"`, `"30m"`, `"1h 30m"` or `"PT4H"`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[serde(try_from = "String", into = "String")]
 pub enum Target {
     /// The contract sets no target: no clock runs.
     NotInSla,
@@ -132,6 +133,33 @@ impl Target {
             Target::Individual => individual
                 .map(Some)
                 .ok_or(SlaError::MissingIndividualTarget(class, kind)),
+        }
+    }
+}
+
+impl TryFrom<String> for Target {
+    type Error = String;
+
+    fn try_from(s: String) -> Result<Target, String> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "not_in_sla" | "not in sla" => Ok(Target::NotInSla),
+            "individual" => Ok(Target::Individual),
+            text => match text.parse::<SignedDuration>() {
+                Ok(d) if !d.is_negative() => Ok(Target::Within(d)),
+                _ => Err(format!(
+                    "invalid target {s:?}: expected \"not_in_sla\", \"individual\" or a duration such as \"4h\" or \"30m\""
+                )),
+            },
+        }
+    }
+}
+
+impl From<Target> for String {
+    fn from(t: Target) -> String {
+        match t {
+            Target::NotInSla => "not_in_sla".to_owned(),
+            Target::Individual => "individual".to_owned(),
+            Target::Within(d) => format!("{d:#}"),
         }
     }
 }
@@ -166,17 +194,24 @@ pub fn human_duration(d: SignedDuration) -> String {
 
 /// The targets of one class.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct ClassTargets {
     /// Reaction target.
     pub reaction: Target,
     /// Resolution target.
     pub resolution: Target,
     /// Work-start target (class 6 only; `NotInSla` elsewhere).
+    #[serde(default = "not_in_sla")]
     pub work_start: Target,
 }
 
-/// An SLA table: the targets for each class.
+fn not_in_sla() -> Target {
+    Target::NotInSla
+}
+
+/// An SLA table: the targets for each class. In JSON, a list of six objects, class 1 first.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(transparent)]
 pub struct SlaPolicy {
     classes: [ClassTargets; 6],
 }
@@ -301,6 +336,32 @@ mod tests {
         assert_eq!(s.target(c(2), ClockKind::Reaction), mins(30));
         assert_eq!(s.target(c(3), ClockKind::Resolution), hours(1));
         assert_eq!(s.targets(c(4)), d.targets(c(4)));
+    }
+
+    #[test]
+    fn targets_in_json_read_like_people_write_them() {
+        let json = serde_json::to_string(&SlaPolicy::default_table()).unwrap();
+        assert!(json.starts_with(r#"[{"reaction":"not_in_sla","#), "{json}");
+        assert!(
+            json.contains(r#"{"reaction":"1h","resolution":"4h","work_start":"not_in_sla"}"#),
+            "{json}"
+        );
+        let back: SlaPolicy = serde_json::from_str(&json).unwrap();
+        assert_eq!(back, SlaPolicy::default_table());
+        for (text, want) in [
+            ("\"30m\"", mins(30)),
+            ("\"1h 30m\"", mins(90)),
+            ("\"PT4H\"", hours(4)),
+        ] {
+            assert_eq!(
+                serde_json::from_str::<Target>(text).unwrap(),
+                want,
+                "{text}"
+            );
+        }
+        for bad in ["\"soon\"", "\"-1h\"", "5"] {
+            assert!(serde_json::from_str::<Target>(bad).is_err(), "{bad}");
+        }
     }
 
     #[test]
