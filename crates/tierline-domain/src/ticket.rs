@@ -214,13 +214,14 @@ pub struct TicketClock {
 
 impl TicketFacts {
     /// The pauses of the clocks: waiting for the customer always, for a vendor where the
-    /// contract says so.
+    /// contract says so, and the time a ticket spent resolved before it was reopened.
     pub fn pauses(&self, contract: &Contract) -> Vec<Pause> {
         self.statuses
             .iter()
-            .filter(|s| {
-                s.status == Status::WaitingForCustomer
-                    || (s.status == Status::WaitingForVendor && contract.terms().vendor_wait_pauses)
+            .filter(|s| match s.status {
+                Status::WaitingForCustomer | Status::Resolved => true,
+                Status::WaitingForVendor => contract.terms().vendor_wait_pauses,
+                Status::New | Status::Open | Status::Closed => false,
             })
             .map(|s| Pause {
                 from: s.from,

@@ -1,0 +1,51 @@
+//! What storage can fail with, in terms the HTTP layer can map without knowing SQL.
+
+/// A storage error.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// No such object, or one the viewer may not see (the two are not told apart).
+    #[error("not found")]
+    NotFound,
+    /// The viewer may see the object but not do this to it.
+    #[error("not allowed: {0}")]
+    Forbidden(&'static str),
+    /// A value that breaks a rule, with the field it belongs to.
+    #[error("{field}: {message}")]
+    Invalid {
+        /// The field, as named in the API.
+        field: &'static str,
+        /// What is wrong.
+        message: String,
+    },
+    /// A unique value already taken.
+    #[error("{0} already exists")]
+    Conflict(&'static str),
+    /// The database failed.
+    #[error("database error: {0}")]
+    Database(#[from] sqlx::Error),
+    /// A migration failed.
+    #[error("migration failed: {0}")]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+    /// Stored data that does not parse: a bug or a hand edit, never the user's fault.
+    #[error("stored data is corrupt: {0}")]
+    Corrupt(String),
+}
+
+impl StoreError {
+    pub(crate) fn invalid(field: &'static str, message: impl Into<String>) -> StoreError {
+        StoreError::Invalid {
+            field,
+            message: message.into(),
+        }
+    }
+
+    /// Maps a unique violation to a conflict on `what`; anything else stays a database error.
+    pub(crate) fn unique(e: sqlx::Error, what: &'static str) -> StoreError {
+        match &e {
+            sqlx::Error::Database(db) if db.kind() == sqlx::error::ErrorKind::UniqueViolation => {
+                StoreError::Conflict(what)
+            }
+            _ => StoreError::Database(e),
+        }
+    }
+}

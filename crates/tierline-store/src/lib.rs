@@ -1,0 +1,33 @@
+//! tierline's storage: SQLite (a file, the default) and PostgreSQL behind one API.
+//!
+//! One implementation over sqlx's `Any` driver, with SQL both backends accept (`$n`
+//! placeholders, `RETURNING`, `NULLS LAST`), and one migrations folder per backend for what their
+//! DDL spells differently. Tenant isolation lives here: every read and write takes the
+//! [`Viewer`] it is done for, and another organisation's objects are simply not found.
+
+mod audit;
+pub use audit::AuditEntry;
+mod contracts;
+mod customers;
+mod error;
+mod model;
+mod pool;
+pub mod secrets;
+mod tickets;
+mod time;
+mod tokens;
+mod users;
+mod viewer;
+
+pub use error::StoreError;
+pub use model::*;
+pub use pool::{Backend, Store};
+pub use tickets::{NewTicket, TicketFilter, TicketPage};
+pub use users::NewUser;
+pub use viewer::{Role, Viewer};
+
+/// SQL put together from this crate's own constants and `$n` placeholders, never from input:
+/// user data always travels as bound parameters.
+pub(crate) fn own_sql(s: String) -> sqlx::AssertSqlSafe<String> {
+    sqlx::AssertSqlSafe(s)
+}

@@ -1,0 +1,884 @@
+//! Tickets: creation, the timeline, status, class, line and assignment, and the queue.
+//!
+//! Every change runs in one write transaction that locks the ticket, appends its events,
+//! recomputes the nearest due time with the domain's clocks (never re-implemented here) and
+//! writes the audit entry, so a ticket and its timeline cannot disagree.
+
+use jiff::{SignedDuration, Timestamp};
+use serde_json::json;
+use sqlx::any::AnyRow;
+use sqlx::{Any, Row, Transaction};
+use tierline_domain::Class;
+use tierline_domain::contract::Contract;
+use tierline_domain::sla::ClockKind;
+use tierline_domain::ticket::{
+    Channel, Line, Status, StatusSpan, TicketClock, TicketFacts, next_due,
+};
+
+use crate::customers::non_empty;
+use crate::own_sql;
+use crate::time::{from_db, opt_from_db, to_db};
+use crate::{
+    ContractVersionId, CustomerId, EventId, Role, Store, StoreError, SystemId, Ticket, TicketEvent,
+    TicketId, UserId, Viewer, audit,
+};
+
+/// A request to record.
+#[derive(Clone, Debug)]
+pub struct NewTicket {
+    /// The organisation; customer users may leave it out (it is theirs) and cannot name another.
+    pub customer_id: Option<CustomerId>,
+    /// The system concerned.
+    pub system_id: Option<SystemId>,
+    /// Subject line.
+    pub subject: String,
+    /// What is wrong.
+    pub description: String,
+    /// Where it came from.
+    pub channel: Channel,
+    /// Its class.
+    pub class: Class,
+    /// When it arrived, if earlier than now (a phone call typed in afterwards); staff only.
+    pub opened_at: Option<Timestamp>,
+    /// An individual reaction target.
+    pub individual_reaction: Option<SignedDuration>,
+    /// An individual resolution target.
+    pub individual_resolution: Option<SignedDuration>,
+}
+
+/// Filters of the ticket list; all optional.
+#[derive(Clone, Debug, Default)]
+pub struct TicketFilter {
+    /// Status.
+    pub status: Option<Status>,
+    /// Class.
+    pub class: Option<Class>,
+    /// Line.
+    pub line: Option<Line>,
+    /// Organisation.
+    pub customer_id: Option<CustomerId>,
+    /// Assignee.
+    pub assignee_id: Option<UserId>,
+    /// Only tickets whose nearest running clock is past due (true) or not (false).
+    pub breached: Option<bool>,
+    /// Only tickets whose nearest due time is before this.
+    pub due_before: Option<Timestamp>,
+    /// Page size, 1–200.
+    pub limit: i64,
+    /// Tickets to skip.
+    pub offset: i64,
+}
+
+/// A page of tickets, nearest due first.
+#[derive(Clone, Debug, serde::Serialize)]
+pub struct TicketPage {
+    /// The tickets.
+    pub items: Vec<Ticket>,
+    /// How many match in all.
+    pub total: i64,
+}
+
+const COLUMNS: &str = "id, customer_id, system_id, contract_version_id, subject, description, channel, class, line, status, \
+    assignee_id, created_by, opened_at, first_response_at, resolved_at, spec_agreed_at, work_started_at, \
+    individual_reaction_secs, individual_resolution_secs, next_due_at, updated_at";
+
+fn corrupt(what: &str) -> StoreError {
+    StoreError::Corrupt(what.to_owned())
+}
+
+fn ticket(r: &AnyRow) -> Result<Ticket, StoreError> {
+    let channel: String = r.try_get("channel")?;
+    let status: String = r.try_get("status")?;
+    Ok(Ticket {
+        id: TicketId(r.try_get("id")?),
+        customer_id: CustomerId(r.try_get("customer_id")?),
+        system_id: r.try_get::<Option<i64>, _>("system_id")?.map(SystemId),
+        contract_version_id: ContractVersionId(r.try_get("contract_version_id")?),
+        subject: r.try_get("subject")?,
+        description: r.try_get("description")?,
+        channel: serde_json::from_value(json!(channel)).map_err(|_| corrupt("channel"))?,
+        class: Class::try_from(r.try_get::<i64, _>("class")?).map_err(|_| corrupt("class"))?,
+        line: Line::try_from(r.try_get::<i64, _>("line")?).map_err(|_| corrupt("line"))?,
+        status: Status::parse(&status).ok_or_else(|| corrupt("status"))?,
+        assignee_id: r.try_get::<Option<i64>, _>("assignee_id")?.map(UserId),
+        created_by: r.try_get::<Option<i64>, _>("created_by")?.map(UserId),
+        opened_at: from_db(r.try_get("opened_at")?)?,
+        first_response_at: opt_from_db(r.try_get("first_response_at")?)?,
+        resolved_at: opt_from_db(r.try_get("resolved_at")?)?,
+        spec_agreed_at: opt_from_db(r.try_get("spec_agreed_at")?)?,
+        work_started_at: opt_from_db(r.try_get("work_started_at")?)?,
+        individual_reaction_secs: r.try_get("individual_reaction_secs")?,
+        individual_resolution_secs: r.try_get("individual_resolution_secs")?,
+        next_due_at: opt_from_db(r.try_get("next_due_at")?)?,
+        updated_at: from_db(r.try_get("updated_at")?)?,
+    })
+}
+
+fn event(r: &AnyRow) -> Result<TicketEvent, StoreError> {
+    Ok(TicketEvent {
+        id: EventId(r.try_get("id")?),
+        ticket_id: TicketId(r.try_get("ticket_id")?),
+        at: from_db(r.try_get("at")?)?,
+        actor_id: r.try_get::<Option<i64>, _>("actor_id")?.map(UserId),
+        kind: r.try_get("kind")?,
+        public: r.try_get::<i64, _>("public")? != 0,
+        data: serde_json::from_str(&r.try_get::<String, _>("data")?)
+            .map_err(|e| StoreError::Corrupt(e.to_string()))?,
+    })
+}
+
+fn secs(d: Option<SignedDuration>, field: &'static str) -> Result<Option<i64>, StoreError> {
+    match d {
+        Some(d) if d.is_negative() || d.is_zero() => {
+            Err(StoreError::invalid(field, "must be a positive duration"))
+        }
+        Some(d) => Ok(Some(d.as_secs())),
+        None => Ok(None),
+    }
+}
+
+/// One change to a ticket, as the timeline records it.
+struct Change {
+    kind: &'static str,
+    public: bool,
+    data: serde_json::Value,
+}
+
+impl Store {
+    /// Records a new request on line 1, with its clocks started at `opened_at` (or now).
+    pub async fn create_ticket(
+        &self,
+        viewer: &Viewer,
+        new: NewTicket,
+        now: Timestamp,
+    ) -> Result<Ticket, StoreError> {
+        let customer_id = match (viewer.role, new.customer_id) {
+            (Role::Customer, Some(c)) if Some(c) != viewer.customer_id => {
+                return Err(StoreError::invalid("customer_id", "no such customer"));
+            }
+            (Role::Customer, _) => viewer.customer_id.ok_or(StoreError::NotFound)?,
+            (Role::Vendor, _) => {
+                return Err(StoreError::Forbidden("vendor contacts do not open tickets"));
+            }
+            (_, Some(c)) => c,
+            (_, None) => return Err(StoreError::invalid("customer_id", "is required")),
+        };
+        if self.customer(viewer, customer_id).await.is_err() {
+            return Err(StoreError::invalid("customer_id", "no such customer"));
+        }
+        let opened_at = match new.opened_at {
+            Some(_) if !viewer.is_staff() => {
+                return Err(StoreError::invalid(
+                    "opened_at",
+                    "only agents may set when a request arrived",
+                ));
+            }
+            Some(t) if t > now => {
+                return Err(StoreError::invalid(
+                    "opened_at",
+                    "must not be in the future",
+                ));
+            }
+            Some(t) => t,
+            None => now,
+        };
+        if let Some(s) = new.system_id
+            && self
+                .system_of(s)
+                .await?
+                .is_none_or(|s| s.customer_id != customer_id)
+        {
+            return Err(StoreError::invalid(
+                "system_id",
+                "no such system for this customer",
+            ));
+        }
+        let subject = non_empty("subject", &new.subject, 300)?;
+        let description = new.description.trim().to_owned();
+        if description.chars().count() > 100_000 {
+            return Err(StoreError::invalid(
+                "description",
+                "must be at most 100000 characters",
+            ));
+        }
+        let reaction = secs(new.individual_reaction, "individual_reaction")?;
+        let resolution = secs(new.individual_resolution, "individual_resolution")?;
+        let (version, contract) = self.contract_in_force(customer_id, opened_at).await?;
+        let channel = json!(new.channel).as_str().unwrap_or("api").to_owned();
+
+        let mut tx = self.begin_write().await?;
+        let row = sqlx::query(own_sql(format!(
+            "INSERT INTO tickets (customer_id, system_id, contract_version_id, subject, description, channel, class, line, \
+             status, created_by, opened_at, individual_reaction_secs, individual_resolution_secs, updated_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, 1, 'new', $8, $9, $10, $11, $12) RETURNING {COLUMNS}"
+        )))
+        .bind(customer_id.0)
+        .bind(new.system_id.map(|s| s.0))
+        .bind(version.id.0)
+        .bind(&subject)
+        .bind(&description)
+        .bind(&channel)
+        .bind(i64::from(new.class.number()))
+        .bind(viewer.user_id.0)
+        .bind(to_db(opened_at))
+        .bind(reaction)
+        .bind(resolution)
+        .bind(to_db(now))
+        .fetch_one(&mut *tx)
+        .await?;
+        let t = ticket(&row)?;
+        insert_event(&mut tx, t.id, opened_at, Some(viewer.user_id), &Change {
+            kind: "created",
+            public: true,
+            data: json!({"status": "new", "class": new.class, "line": 1, "channel": new.channel}),
+        })
+        .await?;
+        let t = self.finish(&mut tx, t, &contract, now).await?;
+        audit::record(
+            &mut tx,
+            now,
+            Some(viewer.user_id),
+            "ticket.create",
+            &format!("ticket:{}", t.id),
+            &json!({"customer_id": customer_id}),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(t)
+    }
+
+    /// One ticket, if the viewer may see it.
+    pub async fn ticket(&self, viewer: &Viewer, id: TicketId) -> Result<Ticket, StoreError> {
+        let (sql, scope) = scoped(
+            &format!("SELECT {COLUMNS} FROM tickets WHERE id = $1"),
+            viewer,
+            2,
+        );
+        let mut q = sqlx::query(own_sql(sql.clone())).bind(id.0);
+        if let Some(c) = scope {
+            q = q.bind(c.0);
+        }
+        let row = q
+            .fetch_optional(&self.pool)
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        ticket(&row)
+    }
+
+    /// A ticket with its clocks evaluated at `now`.
+    pub async fn ticket_with_clocks(
+        &self,
+        viewer: &Viewer,
+        id: TicketId,
+        now: Timestamp,
+    ) -> Result<(Ticket, Vec<TicketClock>), StoreError> {
+        let t = self.ticket(viewer, id).await?;
+        let version = self
+            .contract_version_unscoped(t.contract_version_id)
+            .await?;
+        let contract = version
+            .terms
+            .validate()
+            .map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        let spans = status_spans(&t, &self.status_events(&self.pool, t.id).await?)?;
+        let clocks = facts(&t, spans)
+            .clocks(&contract, now)
+            .map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        Ok((t, clocks))
+    }
+
+    /// The timeline; customer users see only its public entries.
+    pub async fn ticket_events(
+        &self,
+        viewer: &Viewer,
+        id: TicketId,
+    ) -> Result<Vec<TicketEvent>, StoreError> {
+        self.ticket(viewer, id).await?;
+        let public_only = if viewer.is_staff() {
+            ""
+        } else {
+            " AND public = 1"
+        };
+        let rows = sqlx::query(own_sql(format!(
+            "SELECT id, ticket_id, at, actor_id, kind, public, data FROM ticket_events WHERE ticket_id = $1{public_only} ORDER BY id"
+        )))
+        .bind(id.0)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(event).collect()
+    }
+
+    /// Tickets the viewer may see, nearest due first, then oldest.
+    pub async fn tickets(
+        &self,
+        viewer: &Viewer,
+        filter: &TicketFilter,
+        now: Timestamp,
+    ) -> Result<TicketPage, StoreError> {
+        let mut conds: Vec<String> = Vec::new();
+        let mut binds: Vec<i64> = Vec::new();
+        let mut text_binds: Vec<(usize, String)> = Vec::new();
+        let mut add = |cond: &str, v: i64, conds: &mut Vec<String>| {
+            binds.push(v);
+            conds.push(cond.replace('?', &format!("${}", binds.len())));
+        };
+        if let Some(c) = viewer.confined_to() {
+            add("customer_id = ?", c.0, &mut conds);
+        }
+        if let Some(c) = filter.customer_id {
+            add("customer_id = ?", c.0, &mut conds);
+        }
+        if let Some(c) = filter.class {
+            add("class = ?", i64::from(c.number()), &mut conds);
+        }
+        if let Some(l) = filter.line {
+            add("line = ?", i64::from(l.number()), &mut conds);
+        }
+        if let Some(a) = filter.assignee_id {
+            add("assignee_id = ?", a.0, &mut conds);
+        }
+        match filter.breached {
+            Some(true) => add("next_due_at < ?", to_db(now), &mut conds),
+            Some(false) => add(
+                "(next_due_at IS NULL OR next_due_at >= ?)",
+                to_db(now),
+                &mut conds,
+            ),
+            None => {}
+        }
+        if let Some(t) = filter.due_before {
+            add("next_due_at < ?", to_db(t), &mut conds);
+        }
+        if let Some(s) = filter.status {
+            text_binds.push((binds.len() + 1, s.as_str().to_owned()));
+            conds.push(format!("status = ${}", binds.len() + 1));
+        }
+        let where_ = if conds.is_empty() {
+            String::new()
+        } else {
+            format!(" WHERE {}", conds.join(" AND "))
+        };
+        let n = binds.len() + text_binds.len();
+        let list_sql = format!(
+            "SELECT {COLUMNS} FROM tickets{where_} ORDER BY next_due_at ASC NULLS LAST, id ASC LIMIT ${} OFFSET ${}",
+            n + 1,
+            n + 2
+        );
+        let count_sql = format!("SELECT COUNT(*) AS n FROM tickets{where_}");
+        let mut list = sqlx::query(own_sql(list_sql.clone()));
+        let mut count = sqlx::query(own_sql(count_sql.clone()));
+        for b in &binds {
+            list = list.bind(*b);
+            count = count.bind(*b);
+        }
+        for (_, t) in &text_binds {
+            list = list.bind(t.clone());
+            count = count.bind(t.clone());
+        }
+        let rows = list
+            .bind(filter.limit.clamp(1, 200))
+            .bind(filter.offset.max(0))
+            .fetch_all(&self.pool)
+            .await?;
+        let total: i64 = count.fetch_one(&self.pool).await?.try_get("n")?;
+        Ok(TicketPage {
+            items: rows.iter().map(ticket).collect::<Result<_, _>>()?,
+            total,
+        })
+    }
+
+    /// A reply (public) or an internal note. The first public reply of an agent meets the
+    /// reaction clock and opens a new ticket; a customer's reply brings a ticket waiting for them
+    /// back to open.
+    pub async fn reply(
+        &self,
+        viewer: &Viewer,
+        id: TicketId,
+        body: &str,
+        public: bool,
+        now: Timestamp,
+    ) -> Result<TicketEvent, StoreError> {
+        let body = non_empty("body", body, 100_000)?;
+        if !public && !viewer.is_staff() {
+            return Err(StoreError::Forbidden("only agents write internal notes"));
+        }
+        let (mut tx, mut t, contract) = self.lock(viewer, id).await?;
+        if t.status == Status::Closed {
+            return Err(StoreError::invalid("status", "the ticket is closed"));
+        }
+        let ev = insert_event(
+            &mut tx,
+            id,
+            now,
+            Some(viewer.user_id),
+            &Change {
+                kind: if public { "reply" } else { "note" },
+                public,
+                data: json!({"body": body}),
+            },
+        )
+        .await?;
+        if viewer.is_staff() && public {
+            if t.first_response_at.is_none() {
+                t.first_response_at = Some(now);
+            }
+            if t.status == Status::New {
+                self.move_status(&mut tx, &mut t, viewer, Status::Open, now, None)
+                    .await?;
+            }
+        } else if !viewer.is_staff() && t.status == Status::WaitingForCustomer {
+            self.move_status(&mut tx, &mut t, viewer, Status::Open, now, None)
+                .await?;
+        }
+        self.finish(&mut tx, t, &contract, now).await?;
+        audit::record(
+            &mut tx,
+            now,
+            Some(viewer.user_id),
+            if public {
+                "ticket.reply"
+            } else {
+                "ticket.note"
+            },
+            &format!("ticket:{id}"),
+            &json!({}),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(ev)
+    }
+
+    /// Moves a ticket to another status. Customers may only reopen a resolved ticket or confirm
+    /// it (close). An agent opening a new ticket acknowledges it, which meets the reaction clock.
+    pub async fn set_status(
+        &self,
+        viewer: &Viewer,
+        id: TicketId,
+        status: Status,
+        reason: Option<&str>,
+        now: Timestamp,
+    ) -> Result<Ticket, StoreError> {
+        let (mut tx, mut t, contract) = self.lock(viewer, id).await?;
+        if !t.status.can_move_to(status) {
+            return Err(StoreError::invalid(
+                "status",
+                format!(
+                    "a ticket cannot move from {} to {}",
+                    t.status.as_str(),
+                    status.as_str()
+                ),
+            ));
+        }
+        let customer_may =
+            t.status == Status::Resolved && matches!(status, Status::Open | Status::Closed);
+        if !(viewer.is_staff() || customer_may) {
+            return Err(StoreError::Forbidden(
+                "customers may only reopen or confirm a resolved ticket",
+            ));
+        }
+        self.move_status(&mut tx, &mut t, viewer, status, now, reason)
+            .await?;
+        if viewer.is_staff() && status == Status::Open && t.first_response_at.is_none() {
+            t.first_response_at = Some(now);
+        }
+        let t = self.finish(&mut tx, t, &contract, now).await?;
+        audit::record(
+            &mut tx,
+            now,
+            Some(viewer.user_id),
+            "ticket.status",
+            &format!("ticket:{id}"),
+            &json!({"status": status}),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(t)
+    }
+
+    /// Changes the class, with a reason (agents only); the clocks are re-timed from the original
+    /// start under the new class's targets.
+    pub async fn set_class(
+        &self,
+        viewer: &Viewer,
+        id: TicketId,
+        class: Class,
+        reason: &str,
+        now: Timestamp,
+    ) -> Result<Ticket, StoreError> {
+        viewer.require_staff()?;
+        let reason = non_empty("reason", reason, 2000)?;
+        let (mut tx, mut t, contract) = self.lock(viewer, id).await?;
+        if t.class == class {
+            return Err(StoreError::invalid(
+                "class",
+                "the ticket already has this class",
+            ));
+        }
+        insert_event(
+            &mut tx,
+            id,
+            now,
+            Some(viewer.user_id),
+            &Change {
+                kind: "class",
+                public: false,
+                data: json!({"from": t.class, "to": class, "reason": reason}),
+            },
+        )
+        .await?;
+        t.class = class;
+        let t = self.finish(&mut tx, t, &contract, now).await?;
+        audit::record(
+            &mut tx,
+            now,
+            Some(viewer.user_id),
+            "ticket.class",
+            &format!("ticket:{id}"),
+            &json!({"class": class}),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(t)
+    }
+
+    /// Escalates (`up`) or de-escalates a ticket one line, with a reason (agents only); never past
+    /// the contract's last line.
+    pub async fn move_line(
+        &self,
+        viewer: &Viewer,
+        id: TicketId,
+        up: bool,
+        reason: &str,
+        now: Timestamp,
+    ) -> Result<Ticket, StoreError> {
+        viewer.require_staff()?;
+        let reason = non_empty("reason", reason, 2000)?;
+        let (mut tx, mut t, contract) = self.lock(viewer, id).await?;
+        let to = if up {
+            t.line.escalate(contract.terms().lines)
+        } else {
+            t.line.deescalate()
+        }
+        .map_err(|e| StoreError::invalid("line", e.to_string()))?;
+        insert_event(
+            &mut tx,
+            id,
+            now,
+            Some(viewer.user_id),
+            &Change {
+                kind: "line",
+                public: false,
+                data: json!({"from": t.line, "to": to, "reason": reason}),
+            },
+        )
+        .await?;
+        t.line = to;
+        let t = self.finish(&mut tx, t, &contract, now).await?;
+        audit::record(
+            &mut tx,
+            now,
+            Some(viewer.user_id),
+            if up {
+                "ticket.escalate"
+            } else {
+                "ticket.deescalate"
+            },
+            &format!("ticket:{id}"),
+            &json!({"line": to}),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(t)
+    }
+
+    /// Assigns a ticket to an agent, or unassigns it (agents only).
+    pub async fn assign(
+        &self,
+        viewer: &Viewer,
+        id: TicketId,
+        assignee: Option<UserId>,
+        now: Timestamp,
+    ) -> Result<Ticket, StoreError> {
+        viewer.require_staff()?;
+        if let Some(a) = assignee {
+            let u = self.user_unscoped(a).await?;
+            if !u.is_some_and(|u| matches!(u.role, Role::Agent | Role::Admin) && !u.disabled) {
+                return Err(StoreError::invalid("assignee_id", "no such agent"));
+            }
+        }
+        let (mut tx, mut t, contract) = self.lock(viewer, id).await?;
+        insert_event(
+            &mut tx,
+            id,
+            now,
+            Some(viewer.user_id),
+            &Change {
+                kind: "assignee",
+                public: false,
+                data: json!({"from": t.assignee_id, "to": assignee}),
+            },
+        )
+        .await?;
+        t.assignee_id = assignee;
+        let t = self.finish(&mut tx, t, &contract, now).await?;
+        audit::record(
+            &mut tx,
+            now,
+            Some(viewer.user_id),
+            "ticket.assign",
+            &format!("ticket:{id}"),
+            &json!({"assignee_id": assignee}),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(t)
+    }
+
+    /// Class 6: records that the specification was agreed (starting the work-start clock) or that
+    /// work started (stopping it). Agents only.
+    pub async fn mark_class6(
+        &self,
+        viewer: &Viewer,
+        id: TicketId,
+        kind: ClockKind,
+        now: Timestamp,
+    ) -> Result<Ticket, StoreError> {
+        viewer.require_staff()?;
+        let (mut tx, mut t, contract) = self.lock(viewer, id).await?;
+        if t.class.number() != 6 {
+            return Err(StoreError::invalid(
+                "class",
+                "only class 6 requests have a work-start clock",
+            ));
+        }
+        let what = match kind {
+            ClockKind::WorkStart if t.spec_agreed_at.is_none() => {
+                t.spec_agreed_at = Some(now);
+                "spec_agreed"
+            }
+            ClockKind::WorkStart if t.work_started_at.is_none() => {
+                t.work_started_at = Some(now);
+                "work_started"
+            }
+            _ => {
+                return Err(StoreError::invalid(
+                    "milestone",
+                    "the specification is agreed and work has started already",
+                ));
+            }
+        };
+        insert_event(
+            &mut tx,
+            id,
+            now,
+            Some(viewer.user_id),
+            &Change {
+                kind: "milestone",
+                public: true,
+                data: json!({"milestone": what}),
+            },
+        )
+        .await?;
+        let t = self.finish(&mut tx, t, &contract, now).await?;
+        audit::record(
+            &mut tx,
+            now,
+            Some(viewer.user_id),
+            "ticket.milestone",
+            &format!("ticket:{id}"),
+            &json!({"milestone": what}),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(t)
+    }
+
+    /// Opens a write transaction holding the ticket, checked against the viewer.
+    async fn lock(
+        &self,
+        viewer: &Viewer,
+        id: TicketId,
+    ) -> Result<(Transaction<'static, Any>, Ticket, Contract), StoreError> {
+        let mut tx = self.begin_write().await?;
+        let (sql, scope) = scoped(
+            &format!("SELECT {COLUMNS} FROM tickets WHERE id = $1"),
+            viewer,
+            2,
+        );
+        let sql = format!("{sql}{}", self.for_update());
+        let mut q = sqlx::query(own_sql(sql.clone())).bind(id.0);
+        if let Some(c) = scope {
+            q = q.bind(c.0);
+        }
+        let row = q
+            .fetch_optional(&mut *tx)
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        let t = ticket(&row)?;
+        let version = self
+            .contract_version_unscoped(t.contract_version_id)
+            .await?;
+        let contract = version
+            .terms
+            .validate()
+            .map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        Ok((tx, t, contract))
+    }
+
+    async fn move_status(
+        &self,
+        tx: &mut Transaction<'static, Any>,
+        t: &mut Ticket,
+        viewer: &Viewer,
+        to: Status,
+        now: Timestamp,
+        reason: Option<&str>,
+    ) -> Result<(), StoreError> {
+        insert_event(
+            tx,
+            t.id,
+            now,
+            Some(viewer.user_id),
+            &Change {
+                kind: "status",
+                public: true,
+                data: json!({"from": t.status, "to": to, "reason": reason}),
+            },
+        )
+        .await?;
+        match to {
+            Status::Resolved => t.resolved_at = Some(now),
+            Status::Closed => {}
+            _ => t.resolved_at = None,
+        }
+        t.status = to;
+        Ok(())
+    }
+
+    /// Writes the ticket's fields and its recomputed nearest due time.
+    async fn finish(
+        &self,
+        tx: &mut Transaction<'static, Any>,
+        mut t: Ticket,
+        contract: &Contract,
+        now: Timestamp,
+    ) -> Result<Ticket, StoreError> {
+        let spans = status_spans(&t, &self.status_events(&mut **tx, t.id).await?)?;
+        let clocks = facts(&t, spans)
+            .clocks(contract, now)
+            .map_err(|e| StoreError::invalid("ticket", e.to_string()))?;
+        t.next_due_at = next_due(&clocks);
+        t.updated_at = now;
+        sqlx::query(
+            "UPDATE tickets SET class = $1, line = $2, status = $3, assignee_id = $4, first_response_at = $5, resolved_at = $6, \
+             spec_agreed_at = $7, work_started_at = $8, next_due_at = $9, updated_at = $10 WHERE id = $11",
+        )
+        .bind(i64::from(t.class.number()))
+        .bind(i64::from(t.line.number()))
+        .bind(t.status.as_str())
+        .bind(t.assignee_id.map(|a| a.0))
+        .bind(t.first_response_at.map(to_db))
+        .bind(t.resolved_at.map(to_db))
+        .bind(t.spec_agreed_at.map(to_db))
+        .bind(t.work_started_at.map(to_db))
+        .bind(t.next_due_at.map(to_db))
+        .bind(to_db(now))
+        .bind(t.id.0)
+        .execute(&mut **tx)
+        .await?;
+        Ok(t)
+    }
+
+    async fn status_events<'e, E>(
+        &self,
+        executor: E,
+        id: TicketId,
+    ) -> Result<Vec<(Timestamp, Status)>, StoreError>
+    where
+        E: sqlx::Executor<'e, Database = Any>,
+    {
+        let rows = sqlx::query("SELECT at, data FROM ticket_events WHERE ticket_id = $1 AND kind = 'status' ORDER BY id")
+            .bind(id.0)
+            .fetch_all(executor)
+            .await?;
+        rows.iter()
+            .map(|r| {
+                let data: serde_json::Value =
+                    serde_json::from_str(&r.try_get::<String, _>("data")?)
+                        .map_err(|e| StoreError::Corrupt(e.to_string()))?;
+                let to = data["to"]
+                    .as_str()
+                    .and_then(Status::parse)
+                    .ok_or_else(|| corrupt("status event"))?;
+                Ok((from_db(r.try_get("at")?)?, to))
+            })
+            .collect()
+    }
+}
+
+/// Adds the organisation condition a confined viewer needs, as parameter `$n`.
+fn scoped(sql: &str, viewer: &Viewer, n: usize) -> (String, Option<CustomerId>) {
+    match viewer.confined_to() {
+        Some(c) => (format!("{sql} AND customer_id = ${n}"), Some(c)),
+        None => (sql.to_owned(), None),
+    }
+}
+
+async fn insert_event(
+    tx: &mut Transaction<'static, Any>,
+    ticket_id: TicketId,
+    at: Timestamp,
+    actor: Option<UserId>,
+    change: &Change,
+) -> Result<TicketEvent, StoreError> {
+    let row = sqlx::query(
+        "INSERT INTO ticket_events (ticket_id, at, actor_id, kind, public, data) VALUES ($1, $2, $3, $4, $5, $6) \
+         RETURNING id, ticket_id, at, actor_id, kind, public, data",
+    )
+    .bind(ticket_id.0)
+    .bind(to_db(at))
+    .bind(actor.map(|a| a.0))
+    .bind(change.kind)
+    .bind(i64::from(change.public))
+    .bind(change.data.to_string())
+    .fetch_one(&mut **tx)
+    .await?;
+    event(&row)
+}
+
+/// The status history as spans: `new` from the opening, then each recorded move.
+fn status_spans(t: &Ticket, moves: &[(Timestamp, Status)]) -> Result<Vec<StatusSpan>, StoreError> {
+    let mut spans = vec![StatusSpan {
+        status: Status::New,
+        from: t.opened_at,
+        until: None,
+    }];
+    for &(at, status) in moves {
+        if let Some(last) = spans.last_mut() {
+            last.until = Some(at.max(last.from));
+        }
+        spans.push(StatusSpan {
+            status,
+            from: at,
+            until: None,
+        });
+    }
+    // Spans that lasted no time (several moves in one instant) say nothing and would be refused
+    // as empty pauses.
+    spans.retain(|s| s.until.is_none_or(|u| u > s.from));
+    Ok(spans)
+}
+
+fn facts(t: &Ticket, statuses: Vec<StatusSpan>) -> TicketFacts {
+    TicketFacts {
+        class: t.class,
+        opened_at: t.opened_at,
+        statuses,
+        first_response_at: t.first_response_at,
+        resolved_at: t.resolved_at,
+        spec_agreed_at: t.spec_agreed_at,
+        work_started_at: t.work_started_at,
+        individual_reaction: t.individual_reaction_secs.map(SignedDuration::from_secs),
+        individual_resolution: t.individual_resolution_secs.map(SignedDuration::from_secs),
+    }
+}

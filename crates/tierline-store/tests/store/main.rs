@@ -1,0 +1,15 @@
+//! The store's conformance suite: the same stories on SQLite and on PostgreSQL.
+
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "tests fail loudly"
+)]
+
+mod fixtures;
+mod stories;
+
+fn main() {
+    tierline_testkit::suite(stories::ALL);
+}

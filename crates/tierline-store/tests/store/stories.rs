@@ -1,0 +1,678 @@
+//! The stories, each a test on both backends.
+
+use std::future::Future;
+use std::pin::Pin;
+
+use jiff::civil::date;
+use tierline_domain::Class;
+use tierline_domain::ticket::{Line, Status};
+use tierline_store::{Backend, NewTicket, StoreError, TicketFilter};
+use tierline_testkit::{Story, TestDb};
+
+use crate::fixtures::*;
+
+macro_rules! story {
+    ($name:ident) => {
+        (
+            stringify!($name),
+            (|b| Box::pin($name(b)) as Pin<Box<dyn Future<Output = ()> + Send>>) as Story,
+        )
+    };
+}
+
+pub const ALL: &[(&str, Story)] = &[
+    story!(tickets_open_on_line_1_with_their_clocks),
+    story!(replies_pauses_and_the_lifecycle),
+    story!(a_class_change_retimes_from_the_original_start),
+    story!(escalation_stays_within_the_contract),
+    story!(a_ticket_keeps_the_contract_version_in_force),
+    story!(organisations_never_see_each_other),
+    story!(queues_filter_and_sort_by_nearest_due),
+    story!(tokens_resolve_to_their_user_until_revoked),
+    story!(conflicts_bad_input_and_the_append_only_timeline),
+    story!(everything_survives_a_restart),
+];
+
+async fn desk(backend: Backend) -> (TestDb, Desk) {
+    let db = TestDb::new(backend).await;
+    let store = db.store().await;
+    (db, Desk::new(store).await)
+}
+
+async fn tickets_open_on_line_1_with_their_clocks(backend: Backend) {
+    let (_db, d) = desk(backend).await;
+    let t = d.ticket(&d.acme_user, &d.acme, 3, monday()).await;
+    assert_eq!(
+        (t.line, t.status, t.customer_id),
+        (Line::FIRST, Status::New, d.acme.id)
+    );
+    // Class 3 under base hours: reaction 1 h from 09:30 (the opening), so 10:30.
+    assert_eq!(t.next_due_at, Some(ts("2026-11-16T10:30:00+02:00")));
+    let (_, clocks) = d
+        .store
+        .ticket_with_clocks(&d.agent, t.id, ts("2026-11-16T10:20:00+02:00"))
+        .await
+        .unwrap();
+    assert_eq!(clocks.len(), 2);
+    assert_eq!(
+        clocks[1].snapshot.due,
+        Some(ts("2026-11-16T13:30:00+02:00"))
+    );
+    assert_eq!(format!("{:?}", clocks[0].snapshot.state), "Warning");
+    let events = d.store.ticket_events(&d.acme_user, t.id).await.unwrap();
+    assert_eq!(events.len(), 1);
+    assert_eq!(events[0].kind, "created");
+}
+
+async fn replies_pauses_and_the_lifecycle(backend: Backend) {
+    let (_db, d) = desk(backend).await;
+    let s = &d.store;
+    let t = d.ticket(&d.acme_user, &d.acme, 4, monday()).await;
+    let at = |hm: &str| ts(&format!("2026-11-16T{hm}:00+02:00"));
+    s.reply(
+        &d.agent,
+        t.id,
+        "Looking into it, internally",
+        false,
+        at("09:40"),
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        s.ticket(&d.agent, t.id).await.unwrap().first_response_at,
+        None,
+        "a note is not a reaction"
+    );
+    s.reply(&d.agent, t.id, "We are on it.", true, at("09:45"))
+        .await
+        .unwrap();
+    let t1 = s.ticket(&d.agent, t.id).await.unwrap();
+    assert_eq!(
+        (t1.first_response_at, t1.status),
+        (Some(at("09:45")), Status::Open)
+    );
+    // Resolution 6 h from 09:30 = 15:30; waiting for the customer 10:00–11:00 moves it to 16:30.
+    assert_eq!(t1.next_due_at, Some(at("15:30")));
+    let waiting = s
+        .set_status(
+            &d.agent,
+            t.id,
+            Status::WaitingForCustomer,
+            Some("need logs"),
+            at("10:00"),
+        )
+        .await
+        .unwrap();
+    assert_eq!(waiting.next_due_at, None, "a paused clock has no due time");
+    s.reply(&d.acme_user, t.id, "Logs attached.", true, at("11:00"))
+        .await
+        .unwrap();
+    let back = s.ticket(&d.agent, t.id).await.unwrap();
+    assert_eq!(
+        (back.status, back.next_due_at),
+        (Status::Open, Some(at("16:30")))
+    );
+    let resolved = s
+        .set_status(&d.agent, t.id, Status::Resolved, None, at("12:00"))
+        .await
+        .unwrap();
+    assert_eq!(
+        (resolved.resolved_at, resolved.next_due_at),
+        (Some(at("12:00")), None)
+    );
+    // The customer reopens: the time spent resolved does not count.
+    let reopened = s
+        .set_status(
+            &d.acme_user,
+            t.id,
+            Status::Open,
+            Some("still broken"),
+            at("13:00"),
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        (reopened.resolved_at, reopened.next_due_at),
+        (None, Some(at("17:30")))
+    );
+    assert!(matches!(
+        s.set_status(
+            &d.acme_user,
+            t.id,
+            Status::WaitingForVendor,
+            None,
+            at("13:10")
+        )
+        .await,
+        Err(StoreError::Forbidden(_))
+    ));
+    assert!(matches!(
+        s.set_status(&d.agent, t.id, Status::Closed, None, at("13:10"))
+            .await,
+        Err(StoreError::Invalid { .. })
+    ));
+    s.set_status(&d.agent, t.id, Status::Resolved, None, at("14:00"))
+        .await
+        .unwrap();
+    s.set_status(&d.acme_user, t.id, Status::Closed, None, at("14:05"))
+        .await
+        .unwrap();
+    assert!(
+        s.reply(&d.acme_user, t.id, "one more thing", true, at("14:10"))
+            .await
+            .is_err()
+    );
+    let agent_view = s.ticket_events(&d.agent, t.id).await.unwrap();
+    let customer_view = s.ticket_events(&d.acme_user, t.id).await.unwrap();
+    assert_eq!(
+        agent_view.len(),
+        customer_view.len() + 1,
+        "the note is hidden from the customer"
+    );
+    assert!(customer_view.iter().all(|e| e.public));
+    let kinds: Vec<&str> = agent_view.iter().map(|e| e.kind.as_str()).collect();
+    assert_eq!(
+        kinds,
+        [
+            "created", "note", "reply", "status", "status", "reply", "status", "status", "status",
+            "status", "status"
+        ]
+    );
+    assert!(matches!(
+        s.reply(&d.acme_user, t.id, "psst", false, at("14:20"))
+            .await,
+        Err(StoreError::Forbidden(_))
+    ));
+}
+
+async fn a_class_change_retimes_from_the_original_start(backend: Backend) {
+    let (_db, d) = desk(backend).await;
+    let t = d.ticket(&d.agent, &d.acme, 5, monday()).await;
+    assert_eq!(t.next_due_at, Some(ts("2026-11-16T12:30:00+02:00")));
+    let now = ts("2026-11-16T10:00:00+02:00");
+    let c3 = d
+        .store
+        .set_class(
+            &d.agent,
+            t.id,
+            Class::try_from(3).unwrap(),
+            "the whole shop is down",
+            now,
+        )
+        .await
+        .unwrap();
+    assert_eq!(c3.next_due_at, Some(ts("2026-11-16T10:30:00+02:00")));
+    assert!(
+        d.store
+            .set_class(&d.agent, t.id, Class::try_from(4).unwrap(), "  ", now)
+            .await
+            .is_err(),
+        "a reason is required"
+    );
+    assert!(matches!(
+        d.store
+            .set_class(&d.acme_user, t.id, Class::try_from(4).unwrap(), "mine", now)
+            .await,
+        Err(StoreError::Forbidden(_))
+    ));
+    let events = d.store.ticket_events(&d.agent, t.id).await.unwrap();
+    assert_eq!(
+        events.last().unwrap().data["reason"],
+        "the whole shop is down"
+    );
+}
+
+async fn escalation_stays_within_the_contract(backend: Backend) {
+    let (_db, d) = desk(backend).await;
+    let now = monday();
+    let t = d.ticket(&d.agent, &d.acme, 4, now).await;
+    let up = d
+        .store
+        .move_line(&d.agent, t.id, true, "needs a sysadmin", now)
+        .await
+        .unwrap();
+    assert_eq!(up.line.number(), 2);
+    let err = d
+        .store
+        .move_line(&d.agent, t.id, true, "needs the vendor", now)
+        .await
+        .unwrap_err();
+    assert!(err.to_string().contains("lines up to 2"), "{err}");
+    let down = d
+        .store
+        .move_line(&d.agent, t.id, false, "back to first line", now)
+        .await
+        .unwrap();
+    assert_eq!(down.line, Line::FIRST);
+    assert!(
+        d.store
+            .move_line(&d.agent, t.id, false, "lower still", now)
+            .await
+            .is_err()
+    );
+    let g = d.ticket(&d.agent, &d.globex, 4, now).await;
+    for _ in 0..3 {
+        d.store
+            .move_line(&d.agent, g.id, true, "up", now)
+            .await
+            .unwrap();
+    }
+    assert_eq!(
+        d.store.ticket(&d.agent, g.id).await.unwrap().line.number(),
+        4
+    );
+}
+
+async fn a_ticket_keeps_the_contract_version_in_force(backend: Backend) {
+    let (_db, d) = desk(backend).await;
+    let evening =
+        terms(serde_json::json!({"calendar": {"tz": "Europe/Kyiv", "coverage": "base+evening"}}));
+    let v2 = d
+        .store
+        .create_contract_version(&d.admin, d.acme.id, date(2026, 11, 20), evening, monday())
+        .await
+        .unwrap();
+    let friday = ts("2026-11-20T18:25:00+02:00");
+    let thursday = ts("2026-11-19T18:25:00+02:00");
+    let old = d.ticket(&d.agent, &d.acme, 3, thursday).await;
+    let new = d.ticket(&d.agent, &d.acme, 3, friday).await;
+    assert_ne!(old.contract_version_id, v2.id);
+    assert_eq!(new.contract_version_id, v2.id);
+    assert_eq!(
+        old.next_due_at,
+        Some(ts("2026-11-20T10:25:00+02:00")),
+        "base hours"
+    );
+    assert_eq!(
+        new.next_due_at,
+        Some(ts("2026-11-20T19:25:00+02:00")),
+        "evening extension"
+    );
+    let versions = d
+        .store
+        .contract_versions(&d.acme_user, d.acme.id)
+        .await
+        .unwrap();
+    assert_eq!(versions.len(), 2);
+    let bad = terms(serde_json::json!({"calendar": {"tz": "Mars/Olympus"}}));
+    assert!(matches!(
+        d.store
+            .create_contract_version(&d.admin, d.acme.id, date(2027, 1, 1), bad, monday())
+            .await,
+        Err(StoreError::Invalid { field: "terms", .. })
+    ));
+    assert!(matches!(
+        d.store
+            .create_contract_version(
+                &d.admin,
+                d.acme.id,
+                date(2026, 11, 20),
+                terms(serde_json::json!({"calendar": {"tz": "UTC"}})),
+                monday()
+            )
+            .await,
+        Err(StoreError::Conflict(_))
+    ));
+}
+
+async fn organisations_never_see_each_other(backend: Backend) {
+    let (_db, d) = desk(backend).await;
+    let s = &d.store;
+    let theirs = d.ticket(&d.globex_user, &d.globex, 4, monday()).await;
+    let mine = d.ticket(&d.acme_user, &d.acme, 4, monday()).await;
+    let ann = &d.acme_user;
+    assert!(matches!(
+        s.ticket(ann, theirs.id).await,
+        Err(StoreError::NotFound)
+    ));
+    assert!(matches!(
+        s.ticket_events(ann, theirs.id).await,
+        Err(StoreError::NotFound)
+    ));
+    assert!(matches!(
+        s.reply(ann, theirs.id, "hi", true, monday()).await,
+        Err(StoreError::NotFound)
+    ));
+    assert!(matches!(
+        s.set_status(ann, theirs.id, Status::Closed, None, monday())
+            .await,
+        Err(StoreError::NotFound)
+    ));
+    assert!(matches!(
+        s.customer(ann, d.globex.id).await,
+        Err(StoreError::NotFound)
+    ));
+    assert!(matches!(
+        s.contract_versions(ann, d.globex.id).await,
+        Err(StoreError::NotFound)
+    ));
+    assert!(matches!(
+        s.user(ann, d.globex_user.user_id).await,
+        Err(StoreError::NotFound)
+    ));
+    assert!(matches!(
+        s.user(ann, d.agent.user_id).await,
+        Err(StoreError::NotFound)
+    ));
+    let page = s
+        .tickets(
+            ann,
+            &TicketFilter {
+                limit: 50,
+                ..Default::default()
+            },
+            monday(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        page.items.iter().map(|t| t.id).collect::<Vec<_>>(),
+        vec![mine.id]
+    );
+    let filtered = s
+        .tickets(
+            ann,
+            &TicketFilter {
+                customer_id: Some(d.globex.id),
+                limit: 50,
+                ..Default::default()
+            },
+            monday(),
+        )
+        .await
+        .unwrap();
+    assert!(filtered.items.is_empty());
+    assert_eq!(s.customers(ann).await.unwrap().len(), 1);
+    let err = s
+        .create_ticket(
+            ann,
+            NewTicket {
+                customer_id: Some(d.globex.id),
+                ..new_ticket()
+            },
+            monday(),
+        )
+        .await
+        .unwrap_err();
+    assert!(matches!(
+        err,
+        StoreError::Invalid {
+            field: "customer_id",
+            ..
+        }
+    ));
+    // A vendor contact sees no tickets until line 4 shares one with it.
+    assert!(matches!(
+        s.ticket(&d.vendor, mine.id).await,
+        Err(StoreError::NotFound)
+    ));
+    assert_eq!(
+        s.tickets(
+            &d.vendor,
+            &TicketFilter {
+                limit: 50,
+                ..Default::default()
+            },
+            monday()
+        )
+        .await
+        .unwrap()
+        .total,
+        0
+    );
+    assert!(matches!(
+        s.create_customer(ann, "Mine now", monday()).await,
+        Err(StoreError::Forbidden(_))
+    ));
+}
+
+fn new_ticket() -> NewTicket {
+    NewTicket {
+        customer_id: None,
+        system_id: None,
+        subject: "Checkout is slow".into(),
+        description: String::new(),
+        channel: tierline_domain::ticket::Channel::Api,
+        class: Class::try_from(5).unwrap(),
+        opened_at: None,
+        individual_reaction: None,
+        individual_resolution: None,
+    }
+}
+
+async fn queues_filter_and_sort_by_nearest_due(backend: Backend) {
+    let (_db, d) = desk(backend).await;
+    let s = &d.store;
+    let c5 = d.ticket(&d.agent, &d.acme, 5, monday()).await;
+    let c3 = d.ticket(&d.agent, &d.acme, 3, monday()).await;
+    let c4 = d.ticket(&d.agent, &d.globex, 4, monday()).await;
+    let c1 = d.ticket(&d.agent, &d.globex, 1, monday()).await;
+    s.move_line(&d.agent, c4.id, true, "deeper", monday())
+        .await
+        .unwrap();
+    let agent = d.agent.clone();
+    let all = |f: TicketFilter| {
+        let agent = agent.clone();
+        async move {
+            s.tickets(&agent, &TicketFilter { limit: 50, ..f }, monday())
+                .await
+                .unwrap()
+        }
+    };
+    let ids = |p: tierline_store::TicketPage| p.items.iter().map(|t| t.id).collect::<Vec<_>>();
+    assert_eq!(
+        ids(all(TicketFilter::default()).await),
+        vec![c3.id, c4.id, c5.id, c1.id],
+        "nearest due first, none last"
+    );
+    assert_eq!(
+        ids(all(TicketFilter {
+            line: Some(Line::FIRST),
+            ..Default::default()
+        })
+        .await),
+        vec![c3.id, c5.id, c1.id]
+    );
+    assert_eq!(
+        ids(all(TicketFilter {
+            customer_id: Some(d.globex.id),
+            ..Default::default()
+        })
+        .await),
+        vec![c4.id, c1.id]
+    );
+    assert_eq!(
+        ids(all(TicketFilter {
+            class: Some(Class::try_from(5).unwrap()),
+            ..Default::default()
+        })
+        .await),
+        vec![c5.id]
+    );
+    assert_eq!(
+        ids(all(TicketFilter {
+            status: Some(Status::New),
+            ..Default::default()
+        })
+        .await)
+        .len(),
+        4
+    );
+    let late = ts("2026-11-16T11:00:00+02:00");
+    let breached = s
+        .tickets(
+            &d.agent,
+            &TicketFilter {
+                breached: Some(true),
+                limit: 50,
+                ..Default::default()
+            },
+            late,
+        )
+        .await
+        .unwrap();
+    assert_eq!(ids(breached), vec![c3.id]);
+    let page = s
+        .tickets(
+            &d.agent,
+            &TicketFilter {
+                limit: 2,
+                offset: 2,
+                ..Default::default()
+            },
+            monday(),
+        )
+        .await
+        .unwrap();
+    assert_eq!((page.total, ids(page)), (4, vec![c5.id, c1.id]));
+    let due = all(TicketFilter {
+        due_before: Some(ts("2026-11-16T12:00:00+02:00")),
+        ..Default::default()
+    })
+    .await;
+    assert_eq!(ids(due), vec![c3.id, c4.id]);
+    let assigned = s
+        .assign(&d.agent, c5.id, Some(d.agent.user_id), monday())
+        .await
+        .unwrap();
+    assert_eq!(assigned.assignee_id, Some(d.agent.user_id));
+    assert_eq!(
+        ids(all(TicketFilter {
+            assignee_id: Some(d.agent.user_id),
+            ..Default::default()
+        })
+        .await),
+        vec![c5.id]
+    );
+    assert!(
+        s.assign(&d.agent, c5.id, Some(d.acme_user.user_id), monday())
+            .await
+            .is_err(),
+        "only agents take tickets"
+    );
+}
+
+async fn tokens_resolve_to_their_user_until_revoked(backend: Backend) {
+    let (_db, d) = desk(backend).await;
+    let s = &d.store;
+    let (info, secret) = s
+        .create_token(
+            Some(&d.acme_user),
+            d.acme_user.user_id,
+            "my script",
+            monday(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        s.viewer_for_token(&secret).await.unwrap(),
+        Some(d.acme_user.clone())
+    );
+    assert_eq!(s.viewer_for_token("tl_0000").await.unwrap(), None);
+    assert_eq!(s.viewer_for_token("not a token").await.unwrap(), None);
+    assert!(matches!(
+        s.create_token(Some(&d.acme_user), d.agent.user_id, "theirs", monday())
+            .await,
+        Err(StoreError::Forbidden(_))
+    ));
+    assert!(matches!(
+        s.revoke_token(&d.globex_user, info.id, monday()).await,
+        Err(StoreError::NotFound)
+    ));
+    s.revoke_token(&d.acme_user, info.id, monday())
+        .await
+        .unwrap();
+    assert_eq!(s.viewer_for_token(&secret).await.unwrap(), None);
+    assert_eq!(
+        s.tokens(&d.acme_user, d.acme_user.user_id).await.unwrap()[0].revoked_at,
+        Some(monday())
+    );
+    let log = s.audit_log(&d.admin, 100).await.unwrap();
+    assert!(log.iter().any(|e| e.action == "token.revoke"));
+    assert!(log.iter().any(|e| e.action == "customer.create"));
+}
+
+async fn conflicts_bad_input_and_the_append_only_timeline(backend: Backend) {
+    let (db, d) = desk(backend).await;
+    let s = &d.store;
+    assert!(matches!(
+        s.create_customer(&d.admin, "Acme", monday()).await,
+        Err(StoreError::Conflict(_))
+    ));
+    assert!(matches!(
+        s.create_customer(&d.admin, "   ", monday()).await,
+        Err(StoreError::Invalid { field: "name", .. })
+    ));
+    let dup = tierline_store::NewUser {
+        email: "ANN@acme.test".into(),
+        name: "Ann again".into(),
+        role: tierline_store::Role::Customer,
+        customer_id: Some(d.acme.id),
+        lines: vec![],
+        password: None,
+    };
+    assert!(matches!(
+        s.create_user(Some(&d.admin), dup, monday()).await,
+        Err(StoreError::Conflict(_))
+    ));
+    let future = NewTicket {
+        customer_id: Some(d.acme.id),
+        opened_at: Some(ts("2030-01-01T00:00:00Z")),
+        ..new_ticket()
+    };
+    assert!(matches!(
+        s.create_ticket(&d.agent, future, monday()).await,
+        Err(StoreError::Invalid {
+            field: "opened_at",
+            ..
+        })
+    ));
+    let before = NewTicket {
+        customer_id: Some(d.acme.id),
+        opened_at: Some(ts("2025-06-01T00:00:00Z")),
+        ..new_ticket()
+    };
+    assert!(
+        matches!(
+            s.create_ticket(&d.agent, before, monday()).await,
+            Err(StoreError::Invalid {
+                field: "customer_id",
+                ..
+            })
+        ),
+        "no contract was in force then"
+    );
+    let t = d.ticket(&d.agent, &d.acme, 4, monday()).await;
+    // The database itself refuses to rewrite history, whatever code asks.
+    use sqlx::{Connection, Executor};
+    let mut raw = sqlx::AnyConnection::connect(&db.url).await.unwrap();
+    assert!(
+        raw.execute("UPDATE ticket_events SET kind = 'forged'")
+            .await
+            .is_err()
+    );
+    assert!(raw.execute("DELETE FROM ticket_events").await.is_err());
+    assert_eq!(
+        s.ticket_events(&d.agent, t.id).await.unwrap()[0].kind,
+        "created"
+    );
+}
+
+async fn everything_survives_a_restart(backend: Backend) {
+    let db = TestDb::new(backend).await;
+    let id = {
+        let d = Desk::new(db.store().await).await;
+        let t = d.ticket(&d.acme_user, &d.acme, 3, monday()).await;
+        d.store.close().await;
+        t.id
+    };
+    let store = db.store().await;
+    let admin = store
+        .user_by_email("admin@desk.test")
+        .await
+        .unwrap()
+        .unwrap();
+    let t = store.ticket(&viewer(&admin), id).await.unwrap();
+    assert_eq!(t.next_due_at, Some(ts("2026-11-16T10:30:00+02:00")));
+    assert_eq!(store.customers(&viewer(&admin)).await.unwrap().len(), 2);
+}
