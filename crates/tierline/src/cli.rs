@@ -11,15 +11,94 @@ use jiff::Timestamp;
 #[derive(Debug, Parser)]
 #[command(name = "tierline", version, about, long_about = None)]
 struct Cli {
+    #[command(flatten)]
+    db: DbArgs,
     #[command(subcommand)]
     command: Command,
 }
 
+/// Where the data lives; shared by every command that opens the database.
+#[derive(Debug, Args, Clone)]
+pub struct DbArgs {
+    /// The database: an SQLite file (created if missing) or postgres://user@host/db.
+    #[arg(
+        long,
+        env = "TIERLINE_DB",
+        default_value = "tierline.db",
+        global = true
+    )]
+    pub db: String,
+}
+
 #[derive(Debug, Subcommand)]
 enum Command {
+    /// Runs the service desk: migrates the database, then serves the API.
+    Serve(ServeArgs),
+    /// Applies the database migrations and exits.
+    Migrate,
+    /// Manages users.
+    #[command(subcommand)]
+    User(UserCommand),
+    /// Manages API tokens.
+    #[command(subcommand)]
+    Token(TokenCommand),
     /// SLA computations: evaluate calendar queries, explain a request's due times.
     #[command(subcommand)]
     Sla(SlaCommand),
+}
+
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// The address to listen on.
+    #[arg(long, env = "TIERLINE_LISTEN", default_value = "127.0.0.1:8080")]
+    pub listen: std::net::SocketAddr,
+    /// Log format: text or json.
+    #[arg(long, env = "TIERLINE_LOG_FORMAT", default_value = "text", value_parser = ["text", "json"])]
+    pub log_format: String,
+}
+
+#[derive(Debug, Subcommand)]
+enum UserCommand {
+    /// Creates a user (the first administrator, say).
+    Add(UserAddArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct UserAddArgs {
+    /// Sign-in email.
+    #[arg(long)]
+    pub email: String,
+    /// Display name (the email if left out).
+    #[arg(long)]
+    pub name: Option<String>,
+    /// admin, agent, customer or vendor.
+    #[arg(long)]
+    pub role: String,
+    /// The customer a customer user belongs to (its id).
+    #[arg(long)]
+    pub customer: Option<i64>,
+    /// Support lines of an agent, e.g. --lines 1,2.
+    #[arg(long, value_delimiter = ',')]
+    pub lines: Vec<u8>,
+    /// Read a password from the first line of stdin (for signing in to the web app).
+    #[arg(long)]
+    pub password_stdin: bool,
+}
+
+#[derive(Debug, Subcommand)]
+enum TokenCommand {
+    /// Creates an API token for a user and prints it once.
+    Create(TokenCreateArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct TokenCreateArgs {
+    /// The user's email.
+    #[arg(long)]
+    pub email: String,
+    /// What the token is for.
+    #[arg(long, default_value = "cli")]
+    pub name: String,
 }
 
 #[derive(Debug, Subcommand)]
@@ -62,10 +141,34 @@ pub struct ExplainArgs {
     pub json: bool,
 }
 
+fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
+    Ok(tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?)
+}
+
 /// Runs the command line and turns any error into a message and a failing exit code.
 pub fn run() -> ExitCode {
     let cli = Cli::parse();
+    let db = cli.db.db;
     let result = match cli.command {
+        Command::Serve(args) => {
+            crate::telemetry::init(args.log_format == "json");
+            runtime().and_then(|rt| rt.block_on(crate::server::serve(&db, args.listen)))
+        }
+        Command::Migrate => runtime().and_then(|rt| {
+            rt.block_on(async {
+                let store = crate::server::open(&db).await?;
+                store.close().await;
+                writeln!(io::stdout(), "migrated {}", crate::server::redact(&db))?;
+                Ok(())
+            })
+        }),
+        Command::User(UserCommand::Add(args)) => runtime()
+            .and_then(|rt| rt.block_on(crate::admin::user_add(&db, &args, io::stdout().lock()))),
+        Command::Token(TokenCommand::Create(args)) => runtime().and_then(|rt| {
+            rt.block_on(crate::admin::token_create(&db, &args, io::stdout().lock()))
+        }),
         Command::Sla(SlaCommand::Eval) => {
             let stdin = io::stdin().lock();
             let stdout = io::stdout().lock();

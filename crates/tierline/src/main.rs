@@ -1,8 +1,11 @@
 //! The tierline binary: parses the command line and hands over to the command asked for.
 
+mod admin;
 mod cli;
+mod server;
 mod sla_eval;
 mod sla_explain;
+mod telemetry;
 
 fn main() -> std::process::ExitCode {
     cli::run()

@@ -1,0 +1,43 @@
+//! The REST API under `/api/v1`.
+
+mod customers;
+mod tickets;
+mod users;
+
+use axum::Router;
+use axum::routing::{delete, get, post};
+
+use crate::AppState;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/me", get(users::me))
+        .route("/customers", get(customers::list).post(customers::create))
+        .route("/customers/{id}", get(customers::get))
+        .route(
+            "/customers/{id}/systems",
+            get(customers::systems).post(customers::create_system),
+        )
+        .route(
+            "/customers/{id}/contracts",
+            get(customers::contracts).post(customers::create_contract),
+        )
+        .route("/contracts/{id}", get(customers::contract))
+        .route("/users", get(users::list).post(users::create))
+        .route("/users/{id}", get(users::get))
+        .route(
+            "/users/{id}/tokens",
+            get(users::tokens).post(users::create_token),
+        )
+        .route("/tokens/{id}", delete(users::revoke_token))
+        .route("/tickets", get(tickets::list).post(tickets::create))
+        .route("/tickets/{id}", get(tickets::get))
+        .route("/tickets/{id}/events", get(tickets::events))
+        .route("/tickets/{id}/replies", post(tickets::reply))
+        .route("/tickets/{id}/status", post(tickets::status))
+        .route("/tickets/{id}/class", post(tickets::class))
+        .route("/tickets/{id}/escalate", post(tickets::escalate))
+        .route("/tickets/{id}/deescalate", post(tickets::deescalate))
+        .route("/tickets/{id}/assign", post(tickets::assign))
+        .route("/tickets/{id}/milestones", post(tickets::milestone))
+}

@@ -1,0 +1,201 @@
+//! The one mapping from errors to HTTP: RFC 9457 problem details (`application/problem+json`).
+//!
+//! Clients get what they can act on (a status, a title, what is wrong and with which field);
+//! internal causes are logged and never sent.
+
+use axum::extract::rejection::{JsonRejection, PathRejection, QueryRejection};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use serde::Serialize;
+use tierline_store::StoreError;
+
+/// A field-level problem.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct FieldError {
+    /// The field, as named in the request.
+    pub field: String,
+    /// What is wrong with it.
+    pub message: String,
+}
+
+/// An error a handler returns.
+#[derive(Debug, thiserror::Error)]
+pub enum ApiError {
+    /// Malformed request: bad JSON, a bad path or query parameter.
+    #[error("{0}")]
+    BadRequest(String),
+    /// No valid credentials.
+    #[error("authentication required")]
+    Unauthorized,
+    /// Authenticated, but not allowed.
+    #[error("{0}")]
+    Forbidden(String),
+    /// Nothing there, or nothing the caller may see.
+    #[error("not found")]
+    NotFound,
+    /// Taken already.
+    #[error("{0}")]
+    Conflict(String),
+    /// Well-formed but breaking a rule.
+    #[error("{detail}")]
+    Unprocessable {
+        /// The summary.
+        detail: String,
+        /// Per field.
+        errors: Vec<FieldError>,
+    },
+    /// The body is over the limit.
+    #[error("the request body is larger than {} bytes", crate::BODY_LIMIT)]
+    PayloadTooLarge,
+    /// Not JSON.
+    #[error("{0}")]
+    UnsupportedMediaType(String),
+    /// A dependency (the database) is not ready.
+    #[error("{0}")]
+    Unavailable(String),
+    /// Our fault; the cause goes to the log only.
+    #[error("internal error")]
+    Internal(String),
+}
+
+#[derive(Serialize)]
+struct Problem<'a> {
+    #[serde(rename = "type")]
+    kind: &'static str,
+    title: &'a str,
+    status: u16,
+    detail: String,
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    errors: &'a [FieldError],
+}
+
+impl ApiError {
+    pub(crate) fn internal(cause: impl std::fmt::Display) -> ApiError {
+        ApiError::Internal(cause.to_string())
+    }
+
+    pub(crate) fn field(field: &str, message: impl Into<String>) -> ApiError {
+        let message = message.into();
+        ApiError::Unprocessable {
+            detail: format!("{field}: {message}"),
+            errors: vec![FieldError {
+                field: field.to_owned(),
+                message,
+            }],
+        }
+    }
+
+    fn status(&self) -> StatusCode {
+        match self {
+            ApiError::BadRequest(_) => StatusCode::BAD_REQUEST,
+            ApiError::Unauthorized => StatusCode::UNAUTHORIZED,
+            ApiError::Forbidden(_) => StatusCode::FORBIDDEN,
+            ApiError::NotFound => StatusCode::NOT_FOUND,
+            ApiError::Conflict(_) => StatusCode::CONFLICT,
+            ApiError::Unprocessable { .. } => StatusCode::UNPROCESSABLE_ENTITY,
+            ApiError::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            ApiError::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            ApiError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+            ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    /// The response, for places that need one outside a handler (the panic catcher).
+    pub(crate) fn into_response_now(self) -> Response {
+        self.into_response()
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let status = self.status();
+        let detail = match &self {
+            ApiError::Internal(cause) => {
+                tracing::error!(%cause, "internal error");
+                "something went wrong on our side; it has been logged".to_owned()
+            }
+            other => other.to_string(),
+        };
+        let errors = match &self {
+            ApiError::Unprocessable { errors, .. } => errors.as_slice(),
+            _ => &[],
+        };
+        let body = Problem {
+            kind: "about:blank",
+            title: status.canonical_reason().unwrap_or("Error"),
+            status: status.as_u16(),
+            detail,
+            errors,
+        };
+        let mut response = (status, axum::Json(body)).into_response();
+        response.headers_mut().insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/problem+json"),
+        );
+        if status == StatusCode::UNAUTHORIZED {
+            response
+                .headers_mut()
+                .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+        }
+        response
+    }
+}
+
+impl From<StoreError> for ApiError {
+    fn from(e: StoreError) -> ApiError {
+        match e {
+            StoreError::NotFound => ApiError::NotFound,
+            StoreError::Forbidden(why) => ApiError::Forbidden(why.to_owned()),
+            StoreError::Invalid { field, message } => ApiError::field(field, message),
+            StoreError::Conflict(what) => ApiError::Conflict(format!("{what} already exists")),
+            e @ (StoreError::Database(_) | StoreError::Migrate(_) | StoreError::Corrupt(_)) => {
+                ApiError::internal(e)
+            }
+        }
+    }
+}
+
+impl From<JsonRejection> for ApiError {
+    fn from(r: JsonRejection) -> ApiError {
+        match r {
+            JsonRejection::JsonDataError(e) => {
+                let text = e.body_text();
+                // axum says "Failed to deserialize the JSON body into the target type: FIELD: MESSAGE".
+                let tail = text
+                    .split_once("target type: ")
+                    .map_or(text.as_str(), |(_, t)| t);
+                match tail.split_once(": ") {
+                    Some((field, message)) if !field.contains(' ') => {
+                        ApiError::field(field, message)
+                    }
+                    _ => ApiError::Unprocessable {
+                        detail: tail.to_owned(),
+                        errors: Vec::new(),
+                    },
+                }
+            }
+            JsonRejection::JsonSyntaxError(e) => {
+                ApiError::BadRequest(format!("malformed JSON: {}", e.body_text()))
+            }
+            JsonRejection::MissingJsonContentType(_) => ApiError::UnsupportedMediaType(
+                "send JSON with Content-Type: application/json".to_owned(),
+            ),
+            JsonRejection::BytesRejection(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => {
+                ApiError::PayloadTooLarge
+            }
+            other => ApiError::BadRequest(other.body_text()),
+        }
+    }
+}
+
+impl From<PathRejection> for ApiError {
+    fn from(r: PathRejection) -> ApiError {
+        ApiError::BadRequest(format!("bad path: {}", r.body_text()))
+    }
+}
+
+impl From<QueryRejection> for ApiError {
+    fn from(r: QueryRejection) -> ApiError {
+        ApiError::BadRequest(format!("bad query: {}", r.body_text()))
+    }
+}

@@ -1,0 +1,79 @@
+//! `tierline user add` and `tierline token create`: what an operator runs on the server to let
+//! the first people in.
+
+use std::io::{BufRead, Write};
+
+use anyhow::{Context, bail};
+use jiff::Timestamp;
+use tierline_domain::ticket::Line;
+use tierline_store::{CustomerId, NewUser, Role};
+
+use crate::cli::{TokenCreateArgs, UserAddArgs};
+
+pub async fn user_add(db: &str, args: &UserAddArgs, mut out: impl Write) -> anyhow::Result<()> {
+    let store = crate::server::open(db).await?;
+    let password = if args.password_stdin {
+        let mut line = String::new();
+        std::io::stdin()
+            .lock()
+            .read_line(&mut line)
+            .context("cannot read the password from stdin")?;
+        Some(line.trim_end_matches(['\r', '\n']).to_owned())
+    } else {
+        None
+    };
+    let lines = args
+        .lines
+        .iter()
+        .map(|&n| Line::try_from(i64::from(n)).map_err(anyhow::Error::from))
+        .collect::<anyhow::Result<Vec<_>>>()?;
+    let role = match args.role.as_str() {
+        "admin" => Role::Admin,
+        "agent" => Role::Agent,
+        "customer" => Role::Customer,
+        "vendor" => Role::Vendor,
+        other => bail!("unknown role {other:?}: expected admin, agent, customer or vendor"),
+    };
+    let user = store
+        .create_user(
+            None,
+            NewUser {
+                email: args.email.clone(),
+                name: args.name.clone().unwrap_or_else(|| args.email.clone()),
+                role,
+                customer_id: args.customer.map(CustomerId),
+                lines,
+                password,
+            },
+            Timestamp::now(),
+        )
+        .await?;
+    writeln!(
+        out,
+        "created {} {} (id {})",
+        user.role.as_str(),
+        user.email,
+        user.id
+    )?;
+    store.close().await;
+    Ok(())
+}
+
+pub async fn token_create(
+    db: &str,
+    args: &TokenCreateArgs,
+    mut out: impl Write,
+) -> anyhow::Result<()> {
+    let store = crate::server::open(db).await?;
+    let user = store
+        .user_by_email(&args.email)
+        .await?
+        .with_context(|| format!("no user {}", args.email))?;
+    let (_, secret) = store
+        .create_token(None, user.id, &args.name, Timestamp::now())
+        .await?;
+    // The secret alone on stdout, so that scripts can capture it; it is not stored anywhere.
+    writeln!(out, "{secret}")?;
+    store.close().await;
+    Ok(())
+}
