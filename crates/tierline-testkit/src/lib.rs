@@ -10,6 +10,10 @@
     reason = "test support: a broken test database must stop the test loudly"
 )]
 
+mod app;
+
+pub use app::{TestApp, TestClock};
+
 use std::future::Future;
 use std::pin::Pin;
 use std::sync::atomic::{AtomicU32, Ordering};

@@ -1,0 +1,255 @@
+//! Health, authentication, and one request's whole life through the API.
+
+use serde_json::json;
+use tierline_store::Backend;
+
+use crate::desk::{Desk, ok};
+
+pub async fn health_and_authentication(backend: Backend) {
+    let d = Desk::new(backend).await;
+    let app = &d.app;
+    assert_eq!(app.call("GET", "/healthz", None, None).await.0, 200);
+    assert_eq!(app.call("GET", "/readyz", None, None).await.0, 200);
+    for (method, path) in [
+        ("GET", "/api/v1/me"),
+        ("GET", "/api/v1/tickets"),
+        ("POST", "/api/v1/customers"),
+        ("GET", "/api/v1/tickets/1"),
+    ] {
+        let (status, body) = app.call(method, path, None, None).await;
+        assert_eq!(status, 401, "{method} {path}");
+        assert_eq!(body["status"], 401);
+        for bad in [
+            "tl_nope",
+            "Bearer",
+            "",
+            "tl_0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef",
+        ] {
+            assert_eq!(
+                app.call(method, path, Some(bad), None).await.0,
+                401,
+                "{method} {path} with {bad:?}"
+            );
+        }
+    }
+    let resp = app
+        .http
+        .get(app.url("/api/v1/me"))
+        .header("authorization", format!("Basic {}", d.admin))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status().as_u16(), 401);
+    assert_eq!(resp.headers()["www-authenticate"], "Bearer");
+    assert_eq!(resp.headers()["content-type"], "application/problem+json");
+    assert!(resp.headers().contains_key("x-request-id"));
+    let me = ok(app, "GET", "/api/v1/me", &d.ann, json!(null)).await;
+    assert_eq!(
+        (me["email"].as_str(), me["role"].as_str()),
+        (Some("ann@acme.test"), Some("customer"))
+    );
+    assert_eq!(
+        app.call("GET", "/api/v1/nowhere", Some(&d.ann), None)
+            .await
+            .0,
+        404
+    );
+    // A revoked token stops working at once.
+    let (status, _) = app
+        .call(
+            "DELETE",
+            &format!("/api/v1/tokens/{}", d.gus_token_id),
+            Some(&d.gus),
+            None,
+        )
+        .await;
+    assert_eq!(status, 204);
+    assert_eq!(
+        app.call("GET", "/api/v1/me", Some(&d.gus), None).await.0,
+        401
+    );
+}
+
+pub async fn a_request_from_portal_to_resolution(backend: Backend) {
+    let d = Desk::new(backend).await;
+    let app = &d.app;
+    let at = |hm: &str| format!("2026-11-16T{hm}:00+02:00").parse().unwrap();
+    app.clock.set(at("09:10"));
+    let t = ok(app, "POST", "/api/v1/tickets", &d.ann, json!({"subject": "Checkout fails", "description": "Error 500 on pay", "class": 4, "channel": "portal"})).await;
+    let id = t["id"].as_i64().unwrap();
+    assert_eq!(
+        (
+            t["customer_id"].as_i64(),
+            t["line"].as_i64(),
+            t["status"].as_str()
+        ),
+        (Some(d.acme), Some(1), Some("new"))
+    );
+    assert_eq!(
+        t["next_due_at"], "2026-11-16T09:30:00Z",
+        "class 4: reaction 2 h from the 09:30 opening = 11:30 Kyiv"
+    );
+    let queue = ok(
+        app,
+        "GET",
+        "/api/v1/tickets?line=1&status=new",
+        &d.agent,
+        json!(null),
+    )
+    .await;
+    assert_eq!(queue["total"], 2);
+    // Nearest due first: Globex's class 3 reaction (10:30) before this class 4 one (11:30).
+    assert_eq!(
+        (
+            queue["items"][0]["id"].as_i64(),
+            queue["items"][1]["id"].as_i64()
+        ),
+        (Some(d.globex_ticket), Some(id))
+    );
+    app.clock.set(at("10:00"));
+    ok(
+        app,
+        "POST",
+        &format!("/api/v1/tickets/{id}/replies"),
+        &d.agent,
+        json!({"body": "Checking the payment gateway", "public": false}),
+    )
+    .await;
+    ok(
+        app,
+        "POST",
+        &format!("/api/v1/tickets/{id}/replies"),
+        &d.agent,
+        json!({"body": "We are on it."}),
+    )
+    .await;
+    let view = ok(
+        app,
+        "GET",
+        &format!("/api/v1/tickets/{id}"),
+        &d.ann,
+        json!(null),
+    )
+    .await;
+    assert_eq!(view["status"], "open");
+    assert_eq!(view["clocks"][0]["state"], "met");
+    assert_eq!(view["clocks"][1]["due"], "2026-11-16T13:30:00Z");
+    ok(
+        app,
+        "POST",
+        &format!("/api/v1/tickets/{id}/escalate"),
+        &d.agent,
+        json!({"reason": "gateway config"}),
+    )
+    .await;
+    let (status, body) = app
+        .call(
+            "POST",
+            &format!("/api/v1/tickets/{id}/escalate"),
+            Some(&d.agent),
+            Some(&json!({"reason": "more"})),
+        )
+        .await;
+    assert_eq!(status, 422, "{body}");
+    assert_eq!(body["errors"][0]["field"], "line");
+    let c = ok(
+        app,
+        "POST",
+        &format!("/api/v1/tickets/{id}/class"),
+        &d.agent,
+        json!({"class": 3, "reason": "all payments fail"}),
+    )
+    .await;
+    assert_eq!(
+        c["next_due_at"], "2026-11-16T11:30:00Z",
+        "class 3 resolution: 4 h from 09:30"
+    );
+    ok(
+        app,
+        "POST",
+        &format!("/api/v1/tickets/{id}/assign"),
+        &d.agent,
+        json!({"assignee_id": d.agent_id}),
+    )
+    .await;
+    let mine = ok(
+        app,
+        "GET",
+        &format!("/api/v1/tickets?assignee_id={}", d.agent_id),
+        &d.agent,
+        json!(null),
+    )
+    .await;
+    assert_eq!(mine["total"], 1);
+    app.clock.set(at("11:00"));
+    ok(
+        app,
+        "POST",
+        &format!("/api/v1/tickets/{id}/status"),
+        &d.agent,
+        json!({"status": "resolved"}),
+    )
+    .await;
+    let (status, _) = app
+        .call(
+            "POST",
+            &format!("/api/v1/tickets/{id}/class"),
+            Some(&d.ann),
+            Some(&json!({"class": 6, "reason": "x"})),
+        )
+        .await;
+    assert_eq!(status, 403);
+    ok(
+        app,
+        "POST",
+        &format!("/api/v1/tickets/{id}/status"),
+        &d.ann,
+        json!({"status": "closed"}),
+    )
+    .await;
+    let customer_events = ok(
+        app,
+        "GET",
+        &format!("/api/v1/tickets/{id}/events"),
+        &d.ann,
+        json!(null),
+    )
+    .await;
+    let agent_events = ok(
+        app,
+        "GET",
+        &format!("/api/v1/tickets/{id}/events"),
+        &d.agent,
+        json!(null),
+    )
+    .await;
+    let kinds = |v: &serde_json::Value| {
+        v.as_array()
+            .unwrap()
+            .iter()
+            .map(|e| e["kind"].as_str().unwrap().to_owned())
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(
+        kinds(&agent_events),
+        [
+            "created", "note", "reply", "status", "line", "class", "assignee", "status", "status"
+        ]
+    );
+    assert_eq!(
+        kinds(&customer_events),
+        ["created", "reply", "status", "status", "status"]
+    );
+    let breached = ok(
+        app,
+        "GET",
+        "/api/v1/tickets?breached=true",
+        &d.agent,
+        json!(null),
+    )
+    .await;
+    assert_eq!(
+        breached["items"][0]["id"], d.globex_ticket,
+        "Globex's class 3 reaction was due at 10:30"
+    );
+}

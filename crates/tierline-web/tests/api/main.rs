@@ -1,0 +1,36 @@
+//! The REST API against the real server on a random loopback port, on SQLite and PostgreSQL.
+
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "tests fail loudly"
+)]
+
+mod bad_input;
+mod desk;
+mod flow;
+mod isolation;
+
+use std::future::Future;
+use std::pin::Pin;
+
+use tierline_testkit::Story;
+
+macro_rules! story {
+    ($name:path) => {
+        (
+            stringify!($name),
+            (|b| Box::pin($name(b)) as Pin<Box<dyn Future<Output = ()> + Send>>) as Story,
+        )
+    };
+}
+
+fn main() {
+    tierline_testkit::suite(&[
+        story!(flow::health_and_authentication),
+        story!(flow::a_request_from_portal_to_resolution),
+        story!(isolation::other_organisations_objects_are_not_found_on_any_endpoint),
+        story!(bad_input::bad_input_gets_a_4xx_problem_and_writes_nothing),
+    ]);
+}
