@@ -24,11 +24,13 @@ pub enum ContractError {
 /// The terms of one contract version.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ContractTerms {
     /// Time zone, coverage preset, holidays and moved days.
     pub calendar: CalendarSpec,
     /// The SLA table; the default of SPEC §1 (or its Stability variant) when left out.
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<Vec<crate::sla::ClassTargets>>))]
     pub sla: Option<SlaPolicy>,
     /// The highest support line included (1–4).
     #[serde(default = "Line::top")]

@@ -12,6 +12,7 @@ use crate::sla::{Class, ClockKind, ClockSnapshot, Pause, SlaError};
 /// A support line, 1 to 4 (SPEC §3).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(try_from = "i64", into = "u8")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(value_type = u8, minimum = 1, maximum = 4))]
 pub struct Line(u8);
 
 /// Why a line cannot change as asked.
@@ -85,6 +86,7 @@ impl fmt::Display for Line {
 /// Where a request came from.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum Channel {
     /// The customer portal.
     Portal,
@@ -101,6 +103,7 @@ pub enum Channel {
 /// A ticket's status (SPEC §2).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum Status {
     /// Just arrived.
     New,
@@ -200,10 +203,12 @@ pub struct TicketFacts {
 
 /// One clock of a ticket, evaluated.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct TicketClock {
     /// Which clock.
     pub kind: ClockKind,
-    /// Its target.
+    /// Its target, as an ISO 8601 duration.
+    #[cfg_attr(feature = "openapi", schema(value_type = String, example = "PT1H"))]
     pub target: SignedDuration,
     /// Everything about it at the instant asked.
     #[serde(flatten)]

@@ -14,6 +14,7 @@ macro_rules! id_type {
         $(#[$doc])*
         #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
         #[serde(transparent)]
+        #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(value_type = i64))]
         pub struct $name(pub i64);
 
         impl std::fmt::Display for $name {
@@ -55,6 +56,7 @@ id_type!(
 
 /// A customer organisation.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Customer {
     /// Its id.
     pub id: CustomerId,
@@ -66,6 +68,7 @@ pub struct Customer {
 
 /// A system the contractor supports for a customer.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct System {
     /// Its id.
     pub id: SystemId,
@@ -83,6 +86,7 @@ pub struct System {
 
 /// One version of a customer's contract.
 #[derive(Clone, Debug, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ContractVersion {
     /// Its id.
     pub id: ContractVersionId,
@@ -98,6 +102,7 @@ pub struct ContractVersion {
 
 /// A user, without secrets.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct User {
     /// Its id.
     pub id: UserId,
@@ -119,6 +124,7 @@ pub struct User {
 
 /// An API token as listed: never its secret.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct TokenInfo {
     /// Its id.
     pub id: TokenId,
@@ -134,6 +140,7 @@ pub struct TokenInfo {
 
 /// A ticket as stored, with the denormalised nearest due time queues sort by.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Ticket {
     /// Its id.
     pub id: TicketId,
@@ -181,6 +188,7 @@ pub struct Ticket {
 
 /// One entry of a ticket's append-only timeline.
 #[derive(Clone, Debug, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct TicketEvent {
     /// Its id.
     pub id: EventId,
@@ -195,5 +203,6 @@ pub struct TicketEvent {
     /// Whether the customer sees it.
     pub public: bool,
     /// The details.
+    #[cfg_attr(feature = "openapi", schema(value_type = Object))]
     pub data: serde_json::Value,
 }

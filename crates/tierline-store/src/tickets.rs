@@ -71,6 +71,7 @@ pub struct TicketFilter {
 
 /// A page of tickets, nearest due first.
 #[derive(Clone, Debug, serde::Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct TicketPage {
     /// The tickets.
     pub items: Vec<Ticket>,

@@ -9,6 +9,7 @@ use crate::model::{CustomerId, UserId};
 /// A user's role (SPEC §4).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum Role {
     /// Runs the desk: customers, contracts, users.
     Admin,

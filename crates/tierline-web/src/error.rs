@@ -10,7 +10,7 @@ use serde::Serialize;
 use tierline_store::StoreError;
 
 /// A field-level problem.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct FieldError {
     /// The field, as named in the request.
     pub field: String,
@@ -58,13 +58,19 @@ pub enum ApiError {
     Internal(String),
 }
 
-#[derive(Serialize)]
-struct Problem<'a> {
+/// An RFC 9457 problem, as every error is answered.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct Problem<'a> {
+    /// Always `about:blank`: the status says what kind of problem it is.
     #[serde(rename = "type")]
     kind: &'static str,
+    /// The status's reason phrase.
     title: &'a str,
+    /// The HTTP status.
     status: u16,
+    /// What is wrong, for a person.
     detail: String,
+    /// What is wrong, per field.
     #[serde(skip_serializing_if = "<[_]>::is_empty")]
     errors: &'a [FieldError],
 }

@@ -6,6 +6,9 @@ mod auth;
 mod error;
 mod extract;
 mod health;
+mod openapi;
+
+pub use openapi::document as openapi_document;
 
 use std::sync::Arc;
 
@@ -60,7 +63,7 @@ pub fn router(state: AppState) -> Router {
     let request_id = axum::http::HeaderName::from_static("x-request-id");
     Router::new()
         .merge(health::routes())
-        .nest("/api/v1", api::routes())
+        .nest("/api/v1", api::routes().merge(openapi::routes()))
         .fallback(|| async { ApiError::NotFound })
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .layer(CatchPanicLayer::custom(|_| {

@@ -42,6 +42,8 @@ enum Command {
     /// Manages API tokens.
     #[command(subcommand)]
     Token(TokenCommand),
+    /// Prints the OpenAPI document of the REST API.
+    Openapi,
     /// SLA computations: evaluate calendar queries, explain a request's due times.
     #[command(subcommand)]
     Sla(SlaCommand),
@@ -169,6 +171,8 @@ pub fn run() -> ExitCode {
         Command::Token(TokenCommand::Create(args)) => runtime().and_then(|rt| {
             rt.block_on(crate::admin::token_create(&db, &args, io::stdout().lock()))
         }),
+        Command::Openapi => writeln!(io::stdout(), "{}", tierline_web::openapi_document())
+            .map_err(anyhow::Error::from),
         Command::Sla(SlaCommand::Eval) => {
             let stdin = io::stdin().lock();
             let stdout = io::stdout().lock();

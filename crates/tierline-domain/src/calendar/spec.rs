@@ -23,6 +23,7 @@ use super::{Calendar, CalendarError, Coverage, WeekSchedule, WorkInterval};
 /// A calendar as written in JSON.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CalendarSpec {
     /// IANA time zone.
     pub tz: String,
@@ -31,18 +32,22 @@ pub struct CalendarSpec {
     pub coverage: Option<String>,
     /// Working intervals per weekday (`mon` … `sun`).
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Object, example = json!({"mon": [["09:30", "18:30"]]})))]
     pub week: BTreeMap<String, Vec<(String, String)>>,
     /// Closed local dates.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub holidays: Vec<Date>,
     /// Moved working days with their own intervals.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Object, example = json!({"2026-01-10": [["09:30", "18:30"]]})))]
     pub workdays: BTreeMap<Date, Vec<(String, String)>>,
     /// One-off covered periods.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Vec<Vec<String>>))]
     pub open: Vec<(Timestamp, Timestamp)>,
     /// One-off closed periods.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Vec<Vec<String>>))]
     pub closed: Vec<(Timestamp, Timestamp)>,
 }
 

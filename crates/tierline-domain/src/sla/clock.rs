@@ -81,6 +81,7 @@ impl Default for WarningShare {
 /// Where a clock stands at an instant.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum ClockState {
     /// Counting, before the warning.
     Running,
@@ -96,14 +97,17 @@ pub enum ClockState {
 
 /// Everything about a clock at one instant.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ClockSnapshot {
     /// When the target is reached; `None` while an ongoing pause holds the clock.
     pub due: Option<Timestamp>,
     /// When the warning falls; `None` as for `due`.
     pub warning_at: Option<Timestamp>,
-    /// Covered time counted so far (up to the stop, if stopped).
+    /// Covered time counted so far (up to the stop, if stopped), as an ISO 8601 duration.
+    #[cfg_attr(feature = "openapi", schema(value_type = String, example = "PT45M"))]
     pub elapsed: SignedDuration,
     /// Target minus elapsed: negative once overdue.
+    #[cfg_attr(feature = "openapi", schema(value_type = String, example = "PT15M"))]
     pub remaining: SignedDuration,
     /// The state.
     pub state: ClockState,

@@ -32,6 +32,7 @@ pub enum SlaError {
 /// A request class, 1 (third parties) to 6 (questions and changes).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(try_from = "i64", into = "u8")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(value_type = u8, minimum = 1, maximum = 6))]
 pub struct Class(u8);
 
 impl Class {
@@ -86,6 +87,7 @@ impl fmt::Display for Class {
 /// Which clock of a request.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum ClockKind {
     /// Until the first public reply or acknowledgement by an agent.
     Reaction,
@@ -195,13 +197,17 @@ pub fn human_duration(d: SignedDuration) -> String {
 /// The targets of one class.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ClassTargets {
-    /// Reaction target.
+    /// Reaction target: `"not_in_sla"`, `"individual"` or a duration such as `"1h"`.
+    #[cfg_attr(feature = "openapi", schema(value_type = String, example = "1h"))]
     pub reaction: Target,
-    /// Resolution target.
+    /// Resolution target, written like the reaction target.
+    #[cfg_attr(feature = "openapi", schema(value_type = String, example = "4h"))]
     pub resolution: Target,
     /// Work-start target (class 6 only; `NotInSla` elsewhere).
     #[serde(default = "not_in_sla")]
+    #[cfg_attr(feature = "openapi", schema(value_type = String, example = "not_in_sla"))]
     pub work_start: Target,
 }
 

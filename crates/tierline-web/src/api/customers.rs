@@ -12,12 +12,13 @@ use crate::auth::Auth;
 use crate::extract::{ApiJson, ApiPath};
 use crate::{ApiError, AppState};
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewCustomer {
     name: String,
 }
 
+#[utoipa::path(get, path = "/api/v1/customers", tag = "customers", summary = "Customers the caller may see", responses((status = 200, description = "Done", body = Vec<Customer>), (status = "4XX", description = "A problem: what is wrong, and with which field", body = crate::error::Problem, content_type = "application/problem+json")), security(("bearer" = [])))]
 pub async fn list(
     State(s): State<AppState>,
     Auth(v): Auth,
@@ -25,6 +26,7 @@ pub async fn list(
     Ok(Json(s.store.customers(&v).await?))
 }
 
+#[utoipa::path(post, path = "/api/v1/customers", tag = "customers", summary = "Record a customer (administrators)", request_body = NewCustomer, responses((status = 201, description = "Done", body = Customer), (status = "4XX", description = "A problem: what is wrong, and with which field", body = crate::error::Problem, content_type = "application/problem+json")), security(("bearer" = [])))]
 pub async fn create(
     State(s): State<AppState>,
     Auth(v): Auth,
@@ -40,6 +42,7 @@ pub async fn create(
     ))
 }
 
+#[utoipa::path(get, path = "/api/v1/customers/{id}", tag = "customers", summary = "One customer", params(("id" = i64, Path, description = "Customer id")), responses((status = 200, description = "Done", body = Customer), (status = "4XX", description = "A problem: what is wrong, and with which field", body = crate::error::Problem, content_type = "application/problem+json")), security(("bearer" = [])))]
 pub async fn get(
     State(s): State<AppState>,
     Auth(v): Auth,
@@ -48,7 +51,7 @@ pub async fn get(
     Ok(Json(s.store.customer(&v, CustomerId(id)).await?))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewSystem {
     name: String,
@@ -57,6 +60,7 @@ pub struct NewSystem {
     url: Option<String>,
 }
 
+#[utoipa::path(get, path = "/api/v1/customers/{id}/systems", tag = "customers", summary = "A customer's systems", params(("id" = i64, Path, description = "Customer id")), responses((status = 200, description = "Done", body = Vec<System>), (status = "4XX", description = "A problem: what is wrong, and with which field", body = crate::error::Problem, content_type = "application/problem+json")), security(("bearer" = [])))]
 pub async fn systems(
     State(s): State<AppState>,
     Auth(v): Auth,
@@ -65,6 +69,7 @@ pub async fn systems(
     Ok(Json(s.store.systems(&v, CustomerId(id)).await?))
 }
 
+#[utoipa::path(post, path = "/api/v1/customers/{id}/systems", tag = "customers", summary = "Record a system (administrators)", request_body = NewSystem, params(("id" = i64, Path, description = "Customer id")), responses((status = 201, description = "Done", body = System), (status = "4XX", description = "A problem: what is wrong, and with which field", body = crate::error::Problem, content_type = "application/problem+json")), security(("bearer" = [])))]
 pub async fn create_system(
     State(s): State<AppState>,
     Auth(v): Auth,
@@ -85,13 +90,14 @@ pub async fn create_system(
     Ok((StatusCode::CREATED, Json(system)))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewContract {
     effective_from: Date,
     terms: ContractTerms,
 }
 
+#[utoipa::path(get, path = "/api/v1/customers/{id}/contracts", tag = "contracts", summary = "A customer's contract versions, oldest first", params(("id" = i64, Path, description = "Customer id")), responses((status = 200, description = "Done", body = Vec<ContractVersion>), (status = "4XX", description = "A problem: what is wrong, and with which field", body = crate::error::Problem, content_type = "application/problem+json")), security(("bearer" = [])))]
 pub async fn contracts(
     State(s): State<AppState>,
     Auth(v): Auth,
@@ -100,6 +106,7 @@ pub async fn contracts(
     Ok(Json(s.store.contract_versions(&v, CustomerId(id)).await?))
 }
 
+#[utoipa::path(post, path = "/api/v1/customers/{id}/contracts", tag = "contracts", summary = "Add a contract version, in force from a date (administrators)", request_body = NewContract, params(("id" = i64, Path, description = "Customer id")), responses((status = 201, description = "Done", body = ContractVersion), (status = "4XX", description = "A problem: what is wrong, and with which field", body = crate::error::Problem, content_type = "application/problem+json")), security(("bearer" = [])))]
 pub async fn create_contract(
     State(s): State<AppState>,
     Auth(v): Auth,
@@ -119,6 +126,7 @@ pub async fn create_contract(
     Ok((StatusCode::CREATED, Json(version)))
 }
 
+#[utoipa::path(get, path = "/api/v1/contracts/{id}", tag = "contracts", summary = "One contract version", params(("id" = i64, Path, description = "Contract version id")), responses((status = 200, description = "Done", body = ContractVersion), (status = "4XX", description = "A problem: what is wrong, and with which field", body = crate::error::Problem, content_type = "application/problem+json")), security(("bearer" = [])))]
 pub async fn contract(
     State(s): State<AppState>,
     Auth(v): Auth,

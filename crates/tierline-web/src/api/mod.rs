@@ -1,8 +1,8 @@
 //! The REST API under `/api/v1`.
 
-mod customers;
-mod tickets;
-mod users;
+pub(crate) mod customers;
+pub(crate) mod tickets;
+pub(crate) mod users;
 
 use axum::Router;
 use axum::routing::{delete, get, post};

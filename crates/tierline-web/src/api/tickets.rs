@@ -17,7 +17,7 @@ use crate::auth::Auth;
 use crate::extract::{ApiJson, ApiPath, ApiQuery};
 use crate::{ApiError, AppState};
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewTicketBody {
     #[serde(default)]
@@ -30,6 +30,7 @@ pub struct NewTicketBody {
     #[serde(default = "api_channel")]
     channel: Channel,
     class: Class,
+    /// When the request arrived, if earlier than now (agents only).
     #[serde(default)]
     opened_at: Option<Timestamp>,
     #[serde(default)]
@@ -46,6 +47,7 @@ fn minutes(m: Option<u32>) -> Option<SignedDuration> {
     m.map(|m| SignedDuration::from_mins(i64::from(m)))
 }
 
+#[utoipa::path(post, path = "/api/v1/tickets", tag = "tickets", summary = "Record a request; it opens on line 1 with its clocks started", request_body = NewTicketBody, responses((status = 201, description = "Done", body = Ticket), (status = "4XX", description = "A problem: what is wrong, and with which field", body = crate::error::Problem, content_type = "application/problem+json")), security(("bearer" = [])))]
 pub async fn create(
     State(s): State<AppState>,
     Auth(v): Auth,
@@ -68,8 +70,9 @@ pub async fn create(
     ))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::IntoParams)]
 #[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
 pub struct ListQuery {
     status: Option<Status>,
     class: Option<Class>,
@@ -82,6 +85,7 @@ pub struct ListQuery {
     offset: Option<i64>,
 }
 
+#[utoipa::path(get, path = "/api/v1/tickets", tag = "tickets", summary = "Tickets the caller may see, nearest due first", params(ListQuery), responses((status = 200, description = "Done", body = TicketPage), (status = "4XX", description = "A problem: what is wrong, and with which field", body = crate::error::Problem, content_type = "application/problem+json")), security(("bearer" = [])))]
 pub async fn list(
     State(s): State<AppState>,
     Auth(v): Auth,
@@ -106,13 +110,14 @@ pub async fn list(
 }
 
 /// A ticket with its clocks as they stand now.
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 pub struct TicketView {
     #[serde(flatten)]
     ticket: Ticket,
     clocks: Vec<TicketClock>,
 }
 
+#[utoipa::path(get, path = "/api/v1/tickets/{id}", tag = "tickets", summary = "A ticket with its SLA clocks as they stand now", params(("id" = i64, Path, description = "Ticket id")), responses((status = 200, description = "Done", body = TicketView), (status = "4XX", description = "A problem: what is wrong, and with which field", body = crate::error::Problem, content_type = "application/problem+json")), security(("bearer" = [])))]
 pub async fn get(
     State(s): State<AppState>,
     Auth(v): Auth,
@@ -125,6 +130,7 @@ pub async fn get(
     Ok(Json(TicketView { ticket, clocks }))
 }
 
+#[utoipa::path(get, path = "/api/v1/tickets/{id}/events", tag = "tickets", summary = "A ticket's timeline (customers see its public entries)", params(("id" = i64, Path, description = "Ticket id")), responses((status = 200, description = "Done", body = Vec<TicketEvent>), (status = "4XX", description = "A problem: what is wrong, and with which field", body = crate::error::Problem, content_type = "application/problem+json")), security(("bearer" = [])))]
 pub async fn events(
     State(s): State<AppState>,
     Auth(v): Auth,
@@ -133,7 +139,7 @@ pub async fn events(
     Ok(Json(s.store.ticket_events(&v, TicketId(id)).await?))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ReplyBody {
     body: String,
@@ -145,6 +151,7 @@ fn yes() -> bool {
     true
 }
 
+#[utoipa::path(post, path = "/api/v1/tickets/{id}/replies", tag = "tickets", summary = "A public reply or an internal note", request_body = ReplyBody, params(("id" = i64, Path, description = "Ticket id")), responses((status = 201, description = "Done", body = TicketEvent), (status = "4XX", description = "A problem: what is wrong, and with which field", body = crate::error::Problem, content_type = "application/problem+json")), security(("bearer" = [])))]
 pub async fn reply(
     State(s): State<AppState>,
     Auth(v): Auth,
@@ -161,7 +168,7 @@ pub async fn reply(
     ))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct StatusBody {
     status: Status,
@@ -169,6 +176,7 @@ pub struct StatusBody {
     reason: Option<String>,
 }
 
+#[utoipa::path(post, path = "/api/v1/tickets/{id}/status", tag = "tickets", summary = "Move to another status", request_body = StatusBody, params(("id" = i64, Path, description = "Ticket id")), responses((status = 200, description = "Done", body = Ticket), (status = "4XX", description = "A problem: what is wrong, and with which field", body = crate::error::Problem, content_type = "application/problem+json")), security(("bearer" = [])))]
 pub async fn status(
     State(s): State<AppState>,
     Auth(v): Auth,
@@ -188,13 +196,14 @@ pub async fn status(
     ))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ClassBody {
     class: Class,
     reason: String,
 }
 
+#[utoipa::path(post, path = "/api/v1/tickets/{id}/class", tag = "tickets", summary = "Change the class with a reason; the clocks are re-timed", request_body = ClassBody, params(("id" = i64, Path, description = "Ticket id")), responses((status = 200, description = "Done", body = Ticket), (status = "4XX", description = "A problem: what is wrong, and with which field", body = crate::error::Problem, content_type = "application/problem+json")), security(("bearer" = [])))]
 pub async fn class(
     State(s): State<AppState>,
     Auth(v): Auth,
@@ -208,12 +217,13 @@ pub async fn class(
     ))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ReasonBody {
     reason: String,
 }
 
+#[utoipa::path(post, path = "/api/v1/tickets/{id}/escalate", tag = "tickets", summary = "Escalate one line, with a reason", request_body = ReasonBody, params(("id" = i64, Path, description = "Ticket id")), responses((status = 200, description = "Done", body = Ticket), (status = "4XX", description = "A problem: what is wrong, and with which field", body = crate::error::Problem, content_type = "application/problem+json")), security(("bearer" = [])))]
 pub async fn escalate(
     State(s): State<AppState>,
     Auth(v): Auth,
@@ -227,6 +237,7 @@ pub async fn escalate(
     ))
 }
 
+#[utoipa::path(post, path = "/api/v1/tickets/{id}/deescalate", tag = "tickets", summary = "De-escalate one line, with a reason", request_body = ReasonBody, params(("id" = i64, Path, description = "Ticket id")), responses((status = 200, description = "Done", body = Ticket), (status = "4XX", description = "A problem: what is wrong, and with which field", body = crate::error::Problem, content_type = "application/problem+json")), security(("bearer" = [])))]
 pub async fn deescalate(
     State(s): State<AppState>,
     Auth(v): Auth,
@@ -240,12 +251,13 @@ pub async fn deescalate(
     ))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AssignBody {
     assignee_id: Option<UserId>,
 }
 
+#[utoipa::path(post, path = "/api/v1/tickets/{id}/assign", tag = "tickets", summary = "Assign to an agent, or unassign", request_body = AssignBody, params(("id" = i64, Path, description = "Ticket id")), responses((status = 200, description = "Done", body = Ticket), (status = "4XX", description = "A problem: what is wrong, and with which field", body = crate::error::Problem, content_type = "application/problem+json")), security(("bearer" = [])))]
 pub async fn assign(
     State(s): State<AppState>,
     Auth(v): Auth,
@@ -259,19 +271,20 @@ pub async fn assign(
     ))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct MilestoneBody {
     milestone: Milestone,
 }
 
-#[derive(Deserialize, Clone, Copy, PartialEq, Eq)]
+#[derive(Deserialize, Clone, Copy, PartialEq, Eq, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
-enum Milestone {
+pub enum Milestone {
     SpecAgreed,
     WorkStarted,
 }
 
+#[utoipa::path(post, path = "/api/v1/tickets/{id}/milestones", tag = "tickets", summary = "Class 6: specification agreed, then work started", request_body = MilestoneBody, params(("id" = i64, Path, description = "Ticket id")), responses((status = 200, description = "Done", body = Ticket), (status = "4XX", description = "A problem: what is wrong, and with which field", body = crate::error::Problem, content_type = "application/problem+json")), security(("bearer" = [])))]
 pub async fn milestone(
     State(s): State<AppState>,
     Auth(v): Auth,

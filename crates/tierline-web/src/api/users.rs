@@ -11,14 +11,17 @@ use crate::auth::Auth;
 use crate::extract::{ApiJson, ApiPath};
 use crate::{ApiError, AppState};
 
+#[utoipa::path(get, path = "/api/v1/me", tag = "users", summary = "The caller", responses((status = 200, description = "Done", body = User), (status = "4XX", description = "A problem: what is wrong, and with which field", body = crate::error::Problem, content_type = "application/problem+json")), security(("bearer" = [])))]
 pub async fn me(State(s): State<AppState>, Auth(v): Auth) -> Result<Json<User>, ApiError> {
     Ok(Json(s.store.user(&v, v.user_id).await?))
 }
 
+#[utoipa::path(get, path = "/api/v1/users", tag = "users", summary = "Users the caller may see", responses((status = 200, description = "Done", body = Vec<User>), (status = "4XX", description = "A problem: what is wrong, and with which field", body = crate::error::Problem, content_type = "application/problem+json")), security(("bearer" = [])))]
 pub async fn list(State(s): State<AppState>, Auth(v): Auth) -> Result<Json<Vec<User>>, ApiError> {
     Ok(Json(s.store.users(&v).await?))
 }
 
+#[utoipa::path(get, path = "/api/v1/users/{id}", tag = "users", summary = "One user", params(("id" = i64, Path, description = "User id")), responses((status = 200, description = "Done", body = User), (status = "4XX", description = "A problem: what is wrong, and with which field", body = crate::error::Problem, content_type = "application/problem+json")), security(("bearer" = [])))]
 pub async fn get(
     State(s): State<AppState>,
     Auth(v): Auth,
@@ -27,7 +30,7 @@ pub async fn get(
     Ok(Json(s.store.user(&v, UserId(id)).await?))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewUserBody {
     email: String,
@@ -41,6 +44,7 @@ pub struct NewUserBody {
     password: Option<String>,
 }
 
+#[utoipa::path(post, path = "/api/v1/users", tag = "users", summary = "Create a user (administrators)", request_body = NewUserBody, responses((status = 201, description = "Done", body = User), (status = "4XX", description = "A problem: what is wrong, and with which field", body = crate::error::Problem, content_type = "application/problem+json")), security(("bearer" = [])))]
 pub async fn create(
     State(s): State<AppState>,
     Auth(v): Auth,
@@ -60,6 +64,7 @@ pub async fn create(
     ))
 }
 
+#[utoipa::path(get, path = "/api/v1/users/{id}/tokens", tag = "tokens", summary = "A user's API tokens (never their secrets)", params(("id" = i64, Path, description = "User id")), responses((status = 200, description = "Done", body = Vec<TokenInfo>), (status = "4XX", description = "A problem: what is wrong, and with which field", body = crate::error::Problem, content_type = "application/problem+json")), security(("bearer" = [])))]
 pub async fn tokens(
     State(s): State<AppState>,
     Auth(v): Auth,
@@ -68,20 +73,21 @@ pub async fn tokens(
     Ok(Json(s.store.tokens(&v, UserId(id)).await?))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewToken {
     name: String,
 }
 
 /// A new token: its secret is in this answer only.
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 pub struct CreatedToken {
     #[serde(flatten)]
     info: TokenInfo,
     token: String,
 }
 
+#[utoipa::path(post, path = "/api/v1/users/{id}/tokens", tag = "tokens", summary = "Create an API token; its secret is in this answer only", request_body = NewToken, params(("id" = i64, Path, description = "User id")), responses((status = 201, description = "Done", body = CreatedToken), (status = "4XX", description = "A problem: what is wrong, and with which field", body = crate::error::Problem, content_type = "application/problem+json")), security(("bearer" = [])))]
 pub async fn create_token(
     State(s): State<AppState>,
     Auth(v): Auth,
@@ -95,6 +101,7 @@ pub async fn create_token(
     Ok((StatusCode::CREATED, Json(CreatedToken { info, token })))
 }
 
+#[utoipa::path(delete, path = "/api/v1/tokens/{id}", tag = "tokens", summary = "Revoke a token", params(("id" = i64, Path, description = "Token id")), responses((status = 204, description = "Done"), (status = "4XX", description = "A problem: what is wrong, and with which field", body = crate::error::Problem, content_type = "application/problem+json")), security(("bearer" = [])))]
 pub async fn revoke_token(
     State(s): State<AppState>,
     Auth(v): Auth,
