@@ -6,7 +6,9 @@
 //! [`Viewer`] it is done for, and another organisation's objects are simply not found.
 
 mod audit;
+mod clock;
 pub use audit::AuditEntry;
+pub use clock::{Clock, SystemClock};
 mod contracts;
 mod customers;
 mod error;
@@ -15,6 +17,7 @@ mod pool;
 pub mod secrets;
 mod tickets;
 mod time;
+mod timers;
 mod tokens;
 mod users;
 mod viewer;
@@ -23,6 +26,7 @@ pub use error::StoreError;
 pub use model::*;
 pub use pool::{Backend, Store};
 pub use tickets::{NewTicket, TicketFilter, TicketPage};
+pub use timers::{FiredTimer, OutboxMessage};
 pub use users::NewUser;
 pub use viewer::{Role, Viewer};
 

@@ -164,8 +164,12 @@ impl Store {
             (_, Some(c)) => c,
             (_, None) => return Err(StoreError::invalid("customer_id", "is required")),
         };
-        if self.customer(viewer, customer_id).await.is_err() {
-            return Err(StoreError::invalid("customer_id", "no such customer"));
+        match self.customer(viewer, customer_id).await {
+            Err(StoreError::NotFound) => {
+                return Err(StoreError::invalid("customer_id", "no such customer"));
+            }
+            Err(e) => return Err(e),
+            Ok(_) => {}
         }
         let opened_at = match new.opened_at {
             Some(_) if !viewer.is_staff() => {
@@ -770,6 +774,7 @@ impl Store {
             .map_err(|e| StoreError::invalid("ticket", e.to_string()))?;
         t.next_due_at = next_due(&clocks);
         t.updated_at = now;
+        crate::timers::sync(tx, t.id, &clocks).await?;
         sqlx::query(
             "UPDATE tickets SET class = $1, line = $2, status = $3, assignee_id = $4, first_response_at = $5, resolved_at = $6, \
              spec_agreed_at = $7, work_started_at = $8, next_due_at = $9, updated_at = $10 WHERE id = $11",

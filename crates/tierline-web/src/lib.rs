@@ -14,32 +14,16 @@ use std::sync::Arc;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
-use jiff::Timestamp;
 use tierline_store::Store;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::trace::TraceLayer;
 
 pub use error::ApiError;
+pub use tierline_store::{Clock, SystemClock};
 
 /// The largest request body accepted: tickets carry text, attachments come separately.
 pub const BODY_LIMIT: usize = 1024 * 1024;
-
-/// Where handlers get "now" from: the system clock in the product, a fixed one in tests.
-pub trait Clock: Send + Sync + 'static {
-    /// The current instant.
-    fn now(&self) -> Timestamp;
-}
-
-/// The system clock.
-#[derive(Debug, Clone, Copy, Default)]
-pub struct SystemClock;
-
-impl Clock for SystemClock {
-    fn now(&self) -> Timestamp {
-        Timestamp::now()
-    }
-}
 
 /// What every handler shares.
 #[derive(Clone)]

@@ -28,11 +28,21 @@ pub async fn serve(db: &str, listen: SocketAddr) -> anyhow::Result<()> {
         .with_context(|| format!("cannot listen on {listen}"))?;
     let addr = listener.local_addr()?;
     tracing::info!(%addr, db = %redact(db), ready_in_ms = started.elapsed().as_millis(), "tierline is listening on http://{addr}");
+    let clock: Arc<dyn tierline_web::Clock> = Arc::new(SystemClock);
+    let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
+    let timers = tokio::spawn(tierline_jobs::run_timers(
+        store.clone(),
+        clock.clone(),
+        stop_rx,
+    ));
     let state = AppState {
         store: store.clone(),
-        clock: Arc::new(SystemClock),
+        clock,
     };
-    tierline_web::serve(listener, state, shutdown_signal()).await?;
+    let served = tierline_web::serve(listener, state, shutdown_signal()).await;
+    let _ = stop_tx.send(true);
+    let _ = timers.await;
+    served?;
     store.close().await;
     tracing::info!("stopped");
     Ok(())

@@ -31,6 +31,8 @@ pub const ALL: &[(&str, Story)] = &[
     story!(tokens_resolve_to_their_user_until_revoked),
     story!(conflicts_bad_input_and_the_append_only_timeline),
     story!(everything_survives_a_restart),
+    story!(timers_fire_once_at_their_instant_across_restarts),
+    story!(two_nodes_never_fire_a_timer_twice),
 ];
 
 async fn desk(backend: Backend) -> (TestDb, Desk) {
@@ -675,4 +677,154 @@ async fn everything_survives_a_restart(backend: Backend) {
     let t = store.ticket(&viewer(&admin), id).await.unwrap();
     assert_eq!(t.next_due_at, Some(ts("2026-11-16T10:30:00+02:00")));
     assert_eq!(store.customers(&viewer(&admin)).await.unwrap().len(), 2);
+}
+
+async fn timers_fire_once_at_their_instant_across_restarts(backend: Backend) {
+    let db = TestDb::new(backend).await;
+    let d = Desk::new(db.store().await).await;
+    let at = |hms: &str| ts(&format!("2026-11-16T{hms}+02:00"));
+    let t = d.ticket(&d.acme_user, &d.acme, 3, monday()).await;
+    // Class 3, base hours from 09:30: reaction warns at 10:18 (80 % of 1 h) and is due at 10:30.
+    assert_eq!(d.store.next_timer_at().await.unwrap(), Some(at("10:18:00")));
+    let just_before = at("10:18:00") - jiff::SignedDuration::from_nanos(1);
+    assert!(
+        d.store
+            .fire_due_timers(just_before, 100)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    let fired = d.store.fire_due_timers(at("10:18:00"), 100).await.unwrap();
+    assert_eq!(
+        fired
+            .iter()
+            .map(|f| (f.clock.as_str(), f.kind.as_str()))
+            .collect::<Vec<_>>(),
+        [("reaction", "warning")]
+    );
+    assert!(
+        d.store
+            .fire_due_timers(at("10:18:00"), 100)
+            .await
+            .unwrap()
+            .is_empty(),
+        "once"
+    );
+    d.store.close().await;
+
+    // A restart: nothing fires twice, and what is still pending fires on time.
+    let store = db.store().await;
+    assert!(
+        store
+            .fire_due_timers(at("10:29:59"), 100)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    let fired = store.fire_due_timers(at("10:30:00"), 100).await.unwrap();
+    assert_eq!(
+        fired
+            .iter()
+            .map(|f| (f.clock.as_str(), f.kind.as_str(), f.fire_at))
+            .collect::<Vec<_>>(),
+        [("reaction", "breach", at("10:30:00"))]
+    );
+    assert_eq!(
+        store.next_timer_at().await.unwrap(),
+        Some(at("12:42:00")),
+        "resolution warning"
+    );
+
+    // Resolving stops the resolution clock: its timers go, the fired ones stay history.
+    store
+        .reply(&d.agent, t.id, "Fixed the proxy.", true, at("11:00:00"))
+        .await
+        .unwrap();
+    store
+        .set_status(&d.agent, t.id, Status::Resolved, None, at("12:00:00"))
+        .await
+        .unwrap();
+    assert_eq!(store.next_timer_at().await.unwrap(), None);
+    assert!(
+        store
+            .fire_due_timers(at("18:00:00"), 100)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    let events = store.ticket_events(&d.agent, t.id).await.unwrap();
+    let sla: Vec<&str> = events
+        .iter()
+        .filter(|e| e.kind.starts_with("sla_"))
+        .map(|e| e.kind.as_str())
+        .collect();
+    assert_eq!(sla, ["sla_warning", "sla_breach"]);
+    assert!(
+        store
+            .ticket_events(&d.acme_user, t.id)
+            .await
+            .unwrap()
+            .iter()
+            .all(|e| !e.kind.starts_with("sla_")),
+        "internal"
+    );
+    let outbox = store.pending_outbox(100).await.unwrap();
+    assert_eq!(
+        outbox.iter().map(|m| m.kind.as_str()).collect::<Vec<_>>(),
+        ["sla.warning", "sla.breach"]
+    );
+    assert_eq!(outbox[1].payload["line"], 1);
+    assert_eq!(outbox[1].payload["clock"], "reaction");
+
+    // A pause removes the pending timer; the end of the pause puts it back, moved.
+    let u = store
+        .create_ticket(&d.acme_user, new_ticket(), at("12:00:00"))
+        .await
+        .unwrap();
+    store
+        .reply(&d.agent, u.id, "Please send logs", true, at("12:10:00"))
+        .await
+        .unwrap();
+    store
+        .set_status(
+            &d.agent,
+            u.id,
+            Status::WaitingForCustomer,
+            None,
+            at("12:10:00"),
+        )
+        .await
+        .unwrap();
+    assert_eq!(store.next_timer_at().await.unwrap(), None);
+    store
+        .reply(&d.acme_user, u.id, "Here", true, at("13:10:00"))
+        .await
+        .unwrap();
+    // Class 5 resolution, 6 h from 12:00 with the hour of pause: 4 h 48 m (80 %) of covered time
+    // outside the pause is reached at 17:48.
+    assert_eq!(store.next_timer_at().await.unwrap(), Some(at("17:48:00")));
+}
+
+async fn two_nodes_never_fire_a_timer_twice(backend: Backend) {
+    let db = TestDb::new(backend).await;
+    let d = Desk::new(db.store().await).await;
+    for i in 0..20 {
+        let c = if i % 2 == 0 { &d.acme } else { &d.globex };
+        d.ticket(&d.agent, c, 3 + (i % 3), monday()).await;
+    }
+    let (a, b) = (db.store().await, db.store().await);
+    let late = ts("2026-11-20T18:00:00+02:00");
+    let (fa, fb) = tokio::join!(a.fire_due_timers(late, 1000), b.fire_due_timers(late, 1000));
+    let (fa, fb) = (fa.unwrap(), fb.unwrap());
+    // 20 tickets with two clocks each, a warning and a breach per clock.
+    assert_eq!(fa.len() + fb.len(), 80);
+    let mut all: Vec<_> = fa
+        .iter()
+        .chain(&fb)
+        .map(|f| (f.ticket_id, f.clock.clone(), f.kind.clone()))
+        .collect();
+    all.sort();
+    all.dedup();
+    assert_eq!(all.len(), 80, "no timer fired twice");
+    assert_eq!(d.store.pending_outbox(1000).await.unwrap().len(), 80);
 }

@@ -1,0 +1,103 @@
+//! The timer runner against a real database and a clock the test moves.
+
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "tests fail loudly"
+)]
+
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::Arc;
+use std::time::Duration;
+
+use jiff::Timestamp;
+use serde_json::json;
+use tierline_store::{Backend, Role};
+use tierline_testkit::{Story, TestApp};
+
+fn ts(s: &str) -> Timestamp {
+    s.parse().unwrap()
+}
+
+async fn the_runner_fires_what_falls_due_and_stops_on_request(backend: Backend) {
+    let app = TestApp::spawn(backend, ts("2026-11-16T09:00:00+02:00")).await;
+    let (_, admin) = app.user("admin@desk.test", Role::Admin, None, &[]).await;
+    let (_, c) = app
+        .call(
+            "POST",
+            "/api/v1/customers",
+            Some(&admin),
+            Some(&json!({"name": "Acme"})),
+        )
+        .await;
+    let id = c["id"].as_i64().unwrap();
+    let terms = json!({"effective_from": "2026-01-01", "terms": {"calendar": {"tz": "Europe/Kyiv", "coverage": "base"}}});
+    app.call(
+        "POST",
+        &format!("/api/v1/customers/{id}/contracts"),
+        Some(&admin),
+        Some(&terms),
+    )
+    .await;
+    let (status, _) = app
+        .call(
+            "POST",
+            "/api/v1/tickets",
+            Some(&admin),
+            Some(&json!({"customer_id": id, "subject": "Down", "class": 3})),
+        )
+        .await;
+    assert_eq!(status, 201);
+
+    let (stop, stopped) = tokio::sync::watch::channel(false);
+    let runner = tokio::spawn(tierline_jobs::run_timers(
+        app.store.clone(),
+        app.clock.clone() as Arc<dyn tierline_store::Clock>,
+        stopped,
+    ));
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    assert!(
+        app.store.pending_outbox(10).await.unwrap().is_empty(),
+        "nothing is due at 09:00"
+    );
+
+    app.clock.set(ts("2026-11-16T10:31:00+02:00"));
+    let mut kinds = Vec::new();
+    for _ in 0..50 {
+        kinds = app
+            .store
+            .pending_outbox(10)
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|m| m.kind)
+            .collect();
+        if kinds.len() == 2 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert_eq!(
+        kinds,
+        ["sla.warning", "sla.breach"],
+        "within a poll interval of the clock passing them"
+    );
+
+    stop.send(true).unwrap();
+    tokio::time::timeout(Duration::from_secs(5), runner)
+        .await
+        .expect("the runner stops")
+        .unwrap();
+}
+
+fn main() {
+    tierline_testkit::suite(&[(
+        "the_runner_fires_what_falls_due_and_stops_on_request",
+        (|b| {
+            Box::pin(the_runner_fires_what_falls_due_and_stops_on_request(b))
+                as Pin<Box<dyn Future<Output = ()> + Send>>
+        }) as Story,
+    )]);
+}
