@@ -42,7 +42,12 @@ pub fn new_token() -> (String, String) {
 
 /// The stored form of a token.
 pub fn token_digest(secret: &str) -> String {
-    hex::encode(Sha256::digest(secret.as_bytes()))
+    sha256_hex(secret.as_bytes())
+}
+
+/// SHA-256 in hex: token digests, request fingerprints.
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    hex::encode(Sha256::digest(bytes))
 }
 
 #[cfg(test)]

@@ -153,6 +153,77 @@ impl Store {
         new: NewTicket,
         now: Timestamp,
     ) -> Result<Ticket, StoreError> {
+        Ok(self.create_ticket_once(viewer, new, now, None).await?.0)
+    }
+
+    /// Like [`Store::create_ticket`], with an idempotency key and a digest of the request: a
+    /// repeat of the same request with the same key returns the first ticket (`true`: replayed)
+    /// and writes nothing; the same key with another request is refused.
+    pub async fn create_ticket_once(
+        &self,
+        viewer: &Viewer,
+        new: NewTicket,
+        now: Timestamp,
+        idempotency: Option<(&str, &str)>,
+    ) -> Result<(Ticket, bool), StoreError> {
+        if let Some((key, hash)) = idempotency {
+            if key.is_empty() || key.len() > 255 || !key.bytes().all(|b| (0x21..0x7f).contains(&b))
+            {
+                return Err(StoreError::invalid(
+                    "Idempotency-Key",
+                    "must be 1 to 255 visible ASCII characters",
+                ));
+            }
+            if let Some(t) = self.replay(viewer, key, hash).await? {
+                return Ok((t, true));
+            }
+        }
+        match self.insert_ticket(viewer, new, now, idempotency).await {
+            // Two requests with one key raced; the loser answers with the winner's ticket.
+            Err(StoreError::Conflict(_)) if idempotency.is_some() => {
+                let (key, hash) = idempotency.unwrap_or_default();
+                self.replay(viewer, key, hash)
+                    .await?
+                    .map(|t| (t, true))
+                    .ok_or(StoreError::Conflict("an idempotency key"))
+            }
+            other => other.map(|t| (t, false)),
+        }
+    }
+
+    async fn replay(
+        &self,
+        viewer: &Viewer,
+        key: &str,
+        hash: &str,
+    ) -> Result<Option<Ticket>, StoreError> {
+        let row = sqlx::query(
+            "SELECT request_hash, ticket_id FROM idempotency_keys WHERE user_id = $1 AND key = $2",
+        )
+        .bind(viewer.user_id.0)
+        .bind(key)
+        .fetch_optional(&self.pool)
+        .await?;
+        let Some(row) = row else { return Ok(None) };
+        if row.try_get::<String, _>("request_hash")? != hash {
+            return Err(StoreError::invalid(
+                "Idempotency-Key",
+                "was used before with a different request",
+            ));
+        }
+        Ok(Some(
+            self.ticket(viewer, TicketId(row.try_get("ticket_id")?))
+                .await?,
+        ))
+    }
+
+    async fn insert_ticket(
+        &self,
+        viewer: &Viewer,
+        new: NewTicket,
+        now: Timestamp,
+        idempotency: Option<(&str, &str)>,
+    ) -> Result<Ticket, StoreError> {
         let customer_id = match (viewer.role, new.customer_id) {
             (Role::Customer, Some(c)) if Some(c) != viewer.customer_id => {
                 return Err(StoreError::invalid("customer_id", "no such customer"));
@@ -239,6 +310,17 @@ impl Store {
         })
         .await?;
         let t = self.finish(&mut tx, t, &contract, now).await?;
+        if let Some((key, hash)) = idempotency {
+            sqlx::query("INSERT INTO idempotency_keys (user_id, key, request_hash, ticket_id, created_at) VALUES ($1, $2, $3, $4, $5)")
+                .bind(viewer.user_id.0)
+                .bind(key)
+                .bind(hash)
+                .bind(t.id.0)
+                .bind(to_db(now))
+                .execute(&mut *tx)
+                .await
+                .map_err(|e| StoreError::unique(e, "an idempotency key"))?;
+        }
         audit::record(
             &mut tx,
             now,

@@ -3,7 +3,7 @@
 //! Clients get what they can act on (a status, a title, what is wrong and with which field);
 //! internal causes are logged and never sent.
 
-use axum::extract::rejection::{JsonRejection, PathRejection, QueryRejection};
+use axum::extract::rejection::{BytesRejection, JsonRejection, PathRejection, QueryRejection};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
@@ -190,6 +190,16 @@ impl From<JsonRejection> for ApiError {
                 ApiError::PayloadTooLarge
             }
             other => ApiError::BadRequest(other.body_text()),
+        }
+    }
+}
+
+impl From<BytesRejection> for ApiError {
+    fn from(r: BytesRejection) -> ApiError {
+        if r.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            ApiError::PayloadTooLarge
+        } else {
+            ApiError::BadRequest(r.body_text())
         }
     }
 }

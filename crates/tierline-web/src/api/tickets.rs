@@ -14,7 +14,10 @@ use tierline_store::{
 };
 
 use crate::auth::Auth;
-use crate::extract::{ApiJson, ApiPath, ApiQuery};
+use axum::http::HeaderMap;
+use axum::response::{IntoResponse, Response};
+
+use crate::extract::{ApiBytes, ApiJson, ApiPath, ApiQuery, parse_json};
 use crate::{ApiError, AppState};
 
 #[derive(Deserialize, utoipa::ToSchema)]
@@ -47,12 +50,23 @@ fn minutes(m: Option<u32>) -> Option<SignedDuration> {
     m.map(|m| SignedDuration::from_mins(i64::from(m)))
 }
 
-#[utoipa::path(post, path = "/api/v1/tickets", tag = "tickets", summary = "Record a request; it opens on line 1 with its clocks started", request_body = NewTicketBody, responses((status = 201, description = "Done", body = Ticket), (status = "4XX", description = "A problem: what is wrong, and with which field", body = crate::error::Problem, content_type = "application/problem+json")), security(("bearer" = [])))]
+#[utoipa::path(post, path = "/api/v1/tickets", tag = "tickets", summary = "Record a request; it opens on line 1 with its clocks started", request_body = NewTicketBody, params(("Idempotency-Key" = Option<String>, Header, description = "Retry-safe creation: a repeat with the same key and body returns the first ticket (200, Idempotent-Replayed: true)")), responses((status = 201, description = "Created", body = Ticket), (status = 200, description = "Replayed: the ticket an earlier request with this Idempotency-Key made", body = Ticket), (status = "4XX", description = "A problem: what is wrong, and with which field", body = crate::error::Problem, content_type = "application/problem+json")), security(("bearer" = [])))]
 pub async fn create(
     State(s): State<AppState>,
     Auth(v): Auth,
-    ApiJson(b): ApiJson<NewTicketBody>,
-) -> Result<(StatusCode, Json<Ticket>), ApiError> {
+    headers: HeaderMap,
+    ApiBytes(bytes): ApiBytes,
+) -> Result<Response, ApiError> {
+    let b: NewTicketBody = parse_json(&headers, &bytes)?;
+    let key = match headers.get("idempotency-key") {
+        Some(k) => Some(
+            k.to_str()
+                .map_err(|_| ApiError::field("Idempotency-Key", "must be visible ASCII"))?,
+        ),
+        None => None,
+    };
+    // The raw bytes are the request's fingerprint: a retry sends the same ones.
+    let fingerprint = tierline_store::secrets::sha256_hex(&bytes);
     let new = NewTicket {
         customer_id: b.customer_id,
         system_id: b.system_id,
@@ -64,10 +78,24 @@ pub async fn create(
         individual_reaction: minutes(b.individual_reaction_minutes),
         individual_resolution: minutes(b.individual_resolution_minutes),
     };
-    Ok((
-        StatusCode::CREATED,
-        Json(s.store.create_ticket(&v, new, s.clock.now()).await?),
-    ))
+    let (ticket, replayed) = s
+        .store
+        .create_ticket_once(
+            &v,
+            new,
+            s.clock.now(),
+            key.map(|k| (k, fingerprint.as_str())),
+        )
+        .await?;
+    if replayed {
+        return Ok((
+            StatusCode::OK,
+            [("idempotent-replayed", "true")],
+            Json(ticket),
+        )
+            .into_response());
+    }
+    Ok((StatusCode::CREATED, Json(ticket)).into_response())
 }
 
 #[derive(Deserialize, utoipa::IntoParams)]

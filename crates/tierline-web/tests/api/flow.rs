@@ -253,3 +253,64 @@ pub async fn a_request_from_portal_to_resolution(backend: Backend) {
         "Globex's class 3 reaction was due at 10:30"
     );
 }
+
+pub async fn idempotency_keys_make_ticket_creation_retry_safe(backend: Backend) {
+    let d = Desk::new(backend).await;
+    let app = &d.app;
+    let body = json!({"subject": "Printer on fire", "class": 5}).to_string();
+    let post = |token: &str, key: Option<&str>, body: String| {
+        let mut req = app
+            .http
+            .post(app.url("/api/v1/tickets"))
+            .bearer_auth(token)
+            .header("content-type", "application/json")
+            .body(body);
+        if let Some(k) = key {
+            req = req.header("idempotency-key", k);
+        }
+        req.send()
+    };
+    let first = post(&d.ann, Some("retry-1"), body.clone()).await.unwrap();
+    assert_eq!(first.status().as_u16(), 201);
+    let first: serde_json::Value = first.json().await.unwrap();
+    let again = post(&d.ann, Some("retry-1"), body.clone()).await.unwrap();
+    assert_eq!(again.status().as_u16(), 200);
+    assert_eq!(again.headers()["idempotent-replayed"], "true");
+    let again: serde_json::Value = again.json().await.unwrap();
+    assert_eq!(again["id"], first["id"]);
+    let other = post(
+        &d.ann,
+        Some("retry-1"),
+        json!({"subject": "Something else", "class": 5}).to_string(),
+    )
+    .await
+    .unwrap();
+    assert_eq!(other.status().as_u16(), 422);
+    let problem: serde_json::Value = other.json().await.unwrap();
+    assert_eq!(problem["errors"][0]["field"], "Idempotency-Key");
+    // Keys belong to their caller: another user's same key is another request.
+    let gus = post(&d.gus, Some("retry-1"), body.clone()).await.unwrap();
+    assert_eq!(gus.status().as_u16(), 201);
+    assert_eq!(
+        post(&d.ann, Some(""), body.clone())
+            .await
+            .unwrap()
+            .status()
+            .as_u16(),
+        422
+    );
+    // Concurrent retries of one request make one ticket.
+    let racers: Vec<_> = (0..8)
+        .map(|_| post(&d.ann, Some("race"), body.clone()))
+        .collect();
+    let mut ids = Vec::new();
+    for r in racers {
+        let r = r.await.unwrap();
+        assert!(r.status().is_success(), "{}", r.status());
+        ids.push(r.json::<serde_json::Value>().await.unwrap()["id"].clone());
+    }
+    ids.dedup();
+    assert_eq!(ids.len(), 1, "{ids:?}");
+    let (_, mine) = app.call("GET", "/api/v1/tickets", Some(&d.ann), None).await;
+    assert_eq!(mine["total"], 2);
+}
