@@ -45,6 +45,9 @@ pub async fn run_timers(store: Store, clock: Arc<dyn Clock>, mut stop: watch::Re
 async fn round(store: &Store, clock: &dyn Clock) -> Result<Duration, tierline_store::StoreError> {
     let now = clock.now();
     let fired = store.fire_due_timers(now, BATCH).await?;
+    for f in &fired {
+        metrics::counter!("tierline_sla_timers_fired_total", "kind" => f.kind.clone(), "clock" => f.clock.clone()).increment(1);
+    }
     if i64::try_from(fired.len()).unwrap_or(i64::MAX) >= BATCH {
         return Ok(Duration::ZERO);
     }

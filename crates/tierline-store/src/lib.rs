@@ -15,6 +15,8 @@ mod error;
 mod model;
 mod pool;
 pub mod secrets;
+mod stats;
+pub use stats::DeskStats;
 mod tickets;
 mod time;
 mod timers;

@@ -6,6 +6,7 @@ mod auth;
 mod error;
 mod extract;
 mod health;
+mod metrics;
 mod openapi;
 
 pub use openapi::document as openapi_document;
@@ -47,8 +48,10 @@ pub fn router(state: AppState) -> Router {
     let request_id = axum::http::HeaderName::from_static("x-request-id");
     Router::new()
         .merge(health::routes())
+        .merge(metrics::routes())
         .nest("/api/v1", api::routes().merge(openapi::routes()))
         .fallback(|| async { ApiError::NotFound })
+        .route_layer(axum::middleware::from_fn(metrics::track))
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .layer(CatchPanicLayer::custom(|_| {
             ApiError::internal("a handler panicked").into_response_now()
