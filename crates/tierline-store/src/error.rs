@@ -17,6 +17,12 @@ pub enum StoreError {
         /// What is wrong.
         message: String,
     },
+    /// Wrong email or password (which of the two is not said).
+    #[error("wrong email or password")]
+    BadCredentials,
+    /// Too many failed attempts; try again after this many seconds.
+    #[error("too many failed attempts; try again in {0} seconds")]
+    RateLimited(u64),
     /// A unique value already taken.
     #[error("{0} already exists")]
     Conflict(&'static str),

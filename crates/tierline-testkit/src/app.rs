@@ -64,6 +64,7 @@ impl TestApp {
         let state = AppState {
             store: store.clone(),
             clock: clock.clone(),
+            secure_cookies: false,
         };
         tokio::spawn(async move {
             let _ = tierline_web::serve(listener, state, async {

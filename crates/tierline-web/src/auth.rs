@@ -1,34 +1,77 @@
-//! Who is calling: `Authorization: Bearer <token>`, resolved through the store's digest lookup.
+//! Who is calling: `Authorization: Bearer <token>` for scripts, or the session cookie of the web
+//! app. A cookie-authenticated request that changes something must come from our own origin.
 
 use axum::extract::FromRequestParts;
-use axum::http::header::AUTHORIZATION;
+use axum::http::header::{AUTHORIZATION, COOKIE, HOST, ORIGIN};
 use axum::http::request::Parts;
 use tierline_store::Viewer;
 
 use crate::{ApiError, AppState};
 
+/// The session cookie's name.
+pub const SESSION_COOKIE: &str = "tierline_session";
+
 /// The authenticated caller.
 #[derive(Debug, Clone)]
 pub struct Auth(pub Viewer);
+
+/// The session cookie's value, if the request has one.
+pub fn session_cookie(parts: &Parts) -> Option<String> {
+    parts
+        .headers
+        .get_all(COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|c| c.trim().split_once('='))
+        .find(|(k, _)| *k == SESSION_COOKIE)
+        .map(|(_, v)| v.to_owned())
+}
 
 impl FromRequestParts<AppState> for Auth {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Auth, ApiError> {
-        let header = parts
-            .headers
-            .get(AUTHORIZATION)
-            .and_then(|v| v.to_str().ok())
-            .ok_or(ApiError::Unauthorized)?;
-        let (scheme, token) = header.split_once(' ').ok_or(ApiError::Unauthorized)?;
-        if !scheme.eq_ignore_ascii_case("bearer") {
-            return Err(ApiError::Unauthorized);
+        if let Some(header) = parts.headers.get(AUTHORIZATION) {
+            let header = header.to_str().map_err(|_| ApiError::Unauthorized)?;
+            let (scheme, token) = header.split_once(' ').ok_or(ApiError::Unauthorized)?;
+            if !scheme.eq_ignore_ascii_case("bearer") {
+                return Err(ApiError::Unauthorized);
+            }
+            let viewer = state
+                .store
+                .viewer_for_token(token.trim())
+                .await?
+                .ok_or(ApiError::Unauthorized)?;
+            return Ok(Auth(viewer));
         }
+        let secret = session_cookie(parts).ok_or(ApiError::Unauthorized)?;
         let viewer = state
             .store
-            .viewer_for_token(token.trim())
+            .viewer_for_session(&secret, state.clock.now())
             .await?
             .ok_or(ApiError::Unauthorized)?;
+        if !parts.method.is_safe() && !same_origin(parts) {
+            return Err(ApiError::Forbidden(
+                "a cookie-authenticated change must come from this site".to_owned(),
+            ));
+        }
         Ok(Auth(viewer))
     }
+}
+
+/// Browsers send `Origin` on cross-site requests that change something; when present it must
+/// name this host. (SameSite=Lax already keeps the cookie off most of them.)
+fn same_origin(parts: &Parts) -> bool {
+    let Some(origin) = parts.headers.get(ORIGIN).and_then(|v| v.to_str().ok()) else {
+        return true;
+    };
+    let host = parts
+        .headers
+        .get(HOST)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default();
+    origin
+        .split_once("://")
+        .is_some_and(|(_, rest)| rest == host)
 }

@@ -27,6 +27,12 @@ pub enum ApiError {
     /// No valid credentials.
     #[error("authentication required")]
     Unauthorized,
+    /// A sign-in with the wrong email or password.
+    #[error("wrong email or password")]
+    BadCredentials,
+    /// Too many attempts; retry after this many seconds.
+    #[error("too many failed attempts; try again in {0} seconds")]
+    TooManyRequests(u64),
     /// Authenticated, but not allowed.
     #[error("{0}")]
     Forbidden(String),
@@ -94,7 +100,8 @@ impl ApiError {
     fn status(&self) -> StatusCode {
         match self {
             ApiError::BadRequest(_) => StatusCode::BAD_REQUEST,
-            ApiError::Unauthorized => StatusCode::UNAUTHORIZED,
+            ApiError::Unauthorized | ApiError::BadCredentials => StatusCode::UNAUTHORIZED,
+            ApiError::TooManyRequests(_) => StatusCode::TOO_MANY_REQUESTS,
             ApiError::Forbidden(_) => StatusCode::FORBIDDEN,
             ApiError::NotFound => StatusCode::NOT_FOUND,
             ApiError::Conflict(_) => StatusCode::CONFLICT,
@@ -143,6 +150,11 @@ impl IntoResponse for ApiError {
                 .headers_mut()
                 .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
         }
+        if let ApiError::TooManyRequests(secs) = &self
+            && let Ok(v) = HeaderValue::from_str(&secs.to_string())
+        {
+            response.headers_mut().insert(header::RETRY_AFTER, v);
+        }
         response
     }
 }
@@ -154,6 +166,8 @@ impl From<StoreError> for ApiError {
             StoreError::Forbidden(why) => ApiError::Forbidden(why.to_owned()),
             StoreError::Invalid { field, message } => ApiError::field(field, message),
             StoreError::Conflict(what) => ApiError::Conflict(format!("{what} already exists")),
+            StoreError::BadCredentials => ApiError::BadCredentials,
+            StoreError::RateLimited(secs) => ApiError::TooManyRequests(secs),
             e @ (StoreError::Database(_) | StoreError::Migrate(_) | StoreError::Corrupt(_)) => {
                 ApiError::internal(e)
             }

@@ -33,6 +33,8 @@ pub struct AppState {
     pub store: Store,
     /// The clock.
     pub clock: Arc<dyn Clock>,
+    /// Whether session cookies are marked `Secure` (served over HTTPS, directly or behind a proxy).
+    pub secure_cookies: bool,
 }
 
 impl std::fmt::Debug for AppState {
@@ -68,7 +70,9 @@ pub async fn serve(
     state: AppState,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    axum::serve(listener, router(state))
+    // The peer address is what sign-in rate limiting counts per client.
+    let app = router(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
+    axum::serve(listener, app)
         .with_graceful_shutdown(shutdown)
         .await
 }

@@ -10,7 +10,7 @@ use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
 use crate::AppState;
-use crate::api::{customers, tickets, users};
+use crate::api::{customers, session, tickets, users};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -22,6 +22,7 @@ use crate::api::{customers, tickets, users};
         license(name = "AGPL-3.0-or-later")
     ),
     paths(
+        session::sign_in, session::sign_out,
         users::me, users::list, users::get, users::create, users::tokens, users::create_token, users::revoke_token,
         customers::list, customers::create, customers::get, customers::systems, customers::create_system,
         customers::contracts, customers::create_contract, customers::contract,
@@ -35,6 +36,7 @@ use crate::api::{customers, tickets, users};
         (name = "contracts", description = "Contract versions: coverage, SLA table, lines"),
         (name = "users", description = "Staff, customer users and vendor contacts"),
         (name = "tokens", description = "API tokens"),
+        (name = "session", description = "Signing in to the web app"),
     )
 )]
 struct ApiDoc;

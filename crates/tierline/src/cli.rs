@@ -54,6 +54,9 @@ pub struct ServeArgs {
     /// The address to listen on.
     #[arg(long, env = "TIERLINE_LISTEN", default_value = "127.0.0.1:8080")]
     pub listen: std::net::SocketAddr,
+    /// Mark the session cookie Secure: set when users reach tierline over HTTPS (a proxy in front).
+    #[arg(long, env = "TIERLINE_SECURE_COOKIES")]
+    pub secure_cookies: bool,
     /// Log format: text or json.
     #[arg(long, env = "TIERLINE_LOG_FORMAT", default_value = "text", value_parser = ["text", "json"])]
     pub log_format: String,
@@ -156,7 +159,9 @@ pub fn run() -> ExitCode {
     let result = match cli.command {
         Command::Serve(args) => {
             crate::telemetry::init(args.log_format == "json");
-            runtime().and_then(|rt| rt.block_on(crate::server::serve(&db, args.listen)))
+            runtime().and_then(|rt| {
+                rt.block_on(crate::server::serve(&db, args.listen, args.secure_cookies))
+            })
         }
         Command::Migrate => runtime().and_then(|rt| {
             rt.block_on(async {

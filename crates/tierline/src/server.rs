@@ -20,7 +20,7 @@ pub async fn open(db: &str) -> anyhow::Result<Store> {
 }
 
 /// Serves until Ctrl-C or SIGTERM, then lets requests in flight finish.
-pub async fn serve(db: &str, listen: SocketAddr) -> anyhow::Result<()> {
+pub async fn serve(db: &str, listen: SocketAddr, secure_cookies: bool) -> anyhow::Result<()> {
     let started = std::time::Instant::now();
     let store = open(db).await?;
     let listener = tokio::net::TcpListener::bind(listen)
@@ -38,6 +38,7 @@ pub async fn serve(db: &str, listen: SocketAddr) -> anyhow::Result<()> {
     let state = AppState {
         store: store.clone(),
         clock,
+        secure_cookies,
     };
     let served = tierline_web::serve(listener, state, shutdown_signal()).await;
     let _ = stop_tx.send(true);

@@ -1,6 +1,7 @@
 //! The REST API under `/api/v1`.
 
 pub(crate) mod customers;
+pub(crate) mod session;
 pub(crate) mod tickets;
 pub(crate) mod users;
 
@@ -11,6 +12,7 @@ use crate::AppState;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
+        .route("/session", post(session::sign_in).delete(session::sign_out))
         .route("/me", get(users::me))
         .route("/customers", get(customers::list).post(customers::create))
         .route("/customers/{id}", get(customers::get))

@@ -314,3 +314,133 @@ pub async fn idempotency_keys_make_ticket_creation_retry_safe(backend: Backend) 
     let (_, mine) = app.call("GET", "/api/v1/tickets", Some(&d.ann), None).await;
     assert_eq!(mine["total"], 2);
 }
+
+pub async fn password_sign_in_sessions_and_rate_limits(backend: Backend) {
+    let d = Desk::new(backend).await;
+    let app = &d.app;
+    for (email, role) in [("lena@desk.test", "agent"), ("max@desk.test", "agent")] {
+        let body = json!({"email": email, "name": email, "role": role, "lines": [1], "password": "correct horse battery"});
+        ok(app, "POST", "/api/v1/users", &d.admin, body).await;
+    }
+    let short = json!({"email": "x@desk.test", "name": "x", "role": "agent", "password": "short"});
+    assert_eq!(
+        app.call("POST", "/api/v1/users", Some(&d.admin), Some(&short))
+            .await
+            .0,
+        422
+    );
+    let sign_in = |email: &str, password: &str| {
+        app.http
+            .post(app.url("/api/v1/session"))
+            .json(&json!({"email": email, "password": password}))
+            .send()
+    };
+    // Wrong passwords: 401 without saying which part was wrong, then 429 once too many.
+    for _ in 0..5 {
+        let r = sign_in("lena@desk.test", "guess").await.unwrap();
+        assert_eq!(r.status().as_u16(), 401);
+    }
+    let limited = sign_in("lena@desk.test", "correct horse battery")
+        .await
+        .unwrap();
+    assert_eq!(
+        limited.status().as_u16(),
+        429,
+        "even the right password waits out the window"
+    );
+    assert!(limited.headers().contains_key("retry-after"));
+    assert_eq!(
+        sign_in("nobody@desk.test", "guess")
+            .await
+            .unwrap()
+            .status()
+            .as_u16(),
+        401
+    );
+
+    let r = sign_in("MAX@desk.test", "correct horse battery")
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 201);
+    let set_cookie = r.headers()["set-cookie"].to_str().unwrap().to_owned();
+    assert!(
+        set_cookie.contains("HttpOnly") && set_cookie.contains("SameSite=Lax"),
+        "{set_cookie}"
+    );
+    let cookie = set_cookie.split(';').next().unwrap().to_owned();
+    let me = app
+        .http
+        .get(app.url("/api/v1/me"))
+        .header("cookie", &cookie)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(me.status().as_u16(), 200);
+    assert_eq!(
+        me.json::<serde_json::Value>().await.unwrap()["email"],
+        "max@desk.test"
+    );
+    // A change carried by the cookie must come from this site.
+    let reply = json!({"body": "from a cookie", "public": false});
+    let path = format!("/api/v1/tickets/{}/replies", d.globex_ticket);
+    let evil = app
+        .http
+        .post(app.url(&path))
+        .header("cookie", &cookie)
+        .header("origin", "https://evil.test")
+        .json(&reply)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(evil.status().as_u16(), 403);
+    let own = app
+        .http
+        .post(app.url(&path))
+        .header("cookie", &cookie)
+        .header("origin", format!("http://{}", app.addr))
+        .json(&reply)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(own.status().as_u16(), 201);
+    let out = app
+        .http
+        .delete(app.url("/api/v1/session"))
+        .header("cookie", &cookie)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(out.status().as_u16(), 204);
+    assert!(
+        out.headers()["set-cookie"]
+            .to_str()
+            .unwrap()
+            .contains("Max-Age=0")
+    );
+    let after = app
+        .http
+        .get(app.url("/api/v1/me"))
+        .header("cookie", &cookie)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(after.status().as_u16(), 401);
+    let log = d
+        .app
+        .store
+        .audit_log(&admin_viewer(&d).await, 200)
+        .await
+        .unwrap();
+    let actions: Vec<&str> = log.iter().map(|e| e.action.as_str()).collect();
+    assert_eq!(actions.iter().filter(|a| **a == "signin.failed").count(), 6);
+    assert!(actions.contains(&"signin.ok") && actions.contains(&"signout"));
+}
+
+async fn admin_viewer(d: &Desk) -> tierline_store::Viewer {
+    d.app
+        .store
+        .viewer_for_token(&d.admin)
+        .await
+        .unwrap()
+        .unwrap()
+}

@@ -31,6 +31,7 @@ fn main() {
         story!(flow::health_and_authentication),
         story!(flow::a_request_from_portal_to_resolution),
         story!(flow::idempotency_keys_make_ticket_creation_retry_safe),
+        story!(flow::password_sign_in_sessions_and_rate_limits),
         story!(isolation::other_organisations_objects_are_not_found_on_any_endpoint),
         story!(bad_input::bad_input_gets_a_4xx_problem_and_writes_nothing),
     ]);
