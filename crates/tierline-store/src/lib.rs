@@ -21,6 +21,8 @@ pub use sessions::{NewSession, SESSION_LIFETIME};
 pub use stats::DeskStats;
 mod tickets;
 mod time;
+mod time_entries;
+pub use time_entries::{ConsultationUsage, TimeEntry};
 mod timers;
 mod tokens;
 mod users;

@@ -25,9 +25,10 @@ use crate::api::{customers, session, tickets, users};
         session::sign_in, session::sign_out,
         users::me, users::list, users::get, users::create, users::tokens, users::create_token, users::revoke_token,
         customers::list, customers::create, customers::get, customers::systems, customers::create_system,
-        customers::contracts, customers::create_contract, customers::contract,
+        customers::contracts, customers::create_contract, customers::contract, customers::consultation,
         tickets::create, tickets::list, tickets::get, tickets::events, tickets::reply, tickets::status,
         tickets::class, tickets::escalate, tickets::deescalate, tickets::assign, tickets::milestone,
+        tickets::log_time, tickets::time_entries,
     ),
     modifiers(&BearerAuth),
     tags(

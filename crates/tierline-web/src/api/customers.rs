@@ -136,3 +136,28 @@ pub async fn contract(
         s.store.contract_version(&v, ContractVersionId(id)).await?,
     ))
 }
+
+#[derive(Deserialize, utoipa::IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct MonthQuery {
+    /// Any day of the month (this month if left out).
+    month: Option<Date>,
+}
+
+#[utoipa::path(get, path = "/api/v1/customers/{id}/consultation", tag = "contracts", summary = "Consultation hours used of the month's budget", params(("id" = i64, Path, description = "Customer id"), MonthQuery), responses((status = 200, description = "Done", body = tierline_store::ConsultationUsage), (status = "4XX", description = "A problem: what is wrong, and with which field", body = crate::error::Problem, content_type = "application/problem+json")), security(("bearer" = [])))]
+pub async fn consultation(
+    State(s): State<AppState>,
+    Auth(v): Auth,
+    ApiPath(id): ApiPath<i64>,
+    crate::extract::ApiQuery(q): crate::extract::ApiQuery<MonthQuery>,
+) -> Result<Json<tierline_store::ConsultationUsage>, ApiError> {
+    let month = q
+        .month
+        .unwrap_or_else(|| s.clock.now().to_zoned(jiff::tz::TimeZone::UTC).date());
+    Ok(Json(
+        s.store
+            .consultation_usage(&v, CustomerId(id), month)
+            .await?,
+    ))
+}

@@ -24,6 +24,7 @@ pub fn routes() -> Router<AppState> {
             "/customers/{id}/contracts",
             get(customers::contracts).post(customers::create_contract),
         )
+        .route("/customers/{id}/consultation", get(customers::consultation))
         .route("/contracts/{id}", get(customers::contract))
         .route("/users", get(users::list).post(users::create))
         .route("/users/{id}", get(users::get))
@@ -42,4 +43,8 @@ pub fn routes() -> Router<AppState> {
         .route("/tickets/{id}/deescalate", post(tickets::deescalate))
         .route("/tickets/{id}/assign", post(tickets::assign))
         .route("/tickets/{id}/milestones", post(tickets::milestone))
+        .route(
+            "/tickets/{id}/time",
+            get(tickets::time_entries).post(tickets::log_time),
+        )
 }

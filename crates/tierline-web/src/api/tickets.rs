@@ -339,3 +339,49 @@ pub async fn milestone(
             .await?,
     ))
 }
+
+#[derive(Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TimeBody {
+    /// Minutes worked, 1–1440.
+    minutes: i64,
+    #[serde(default)]
+    note: String,
+    /// Consultation, counted against the contract's monthly hours; class 6 tickets default to it.
+    #[serde(default)]
+    consultation: Option<bool>,
+    /// When the work was done, if not now.
+    #[serde(default)]
+    worked_at: Option<Timestamp>,
+}
+
+#[utoipa::path(post, path = "/api/v1/tickets/{id}/time", tag = "tickets", summary = "Log time worked (agents)", request_body = TimeBody, params(("id" = i64, Path, description = "Ticket id")), responses((status = 201, description = "Logged", body = tierline_store::TimeEntry), (status = "4XX", description = "A problem: what is wrong, and with which field", body = crate::error::Problem, content_type = "application/problem+json")), security(("bearer" = [])))]
+pub async fn log_time(
+    State(s): State<AppState>,
+    Auth(v): Auth,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(b): ApiJson<TimeBody>,
+) -> Result<(StatusCode, Json<tierline_store::TimeEntry>), ApiError> {
+    let e = s
+        .store
+        .log_time(
+            &v,
+            TicketId(id),
+            b.minutes,
+            &b.note,
+            b.consultation,
+            b.worked_at,
+            s.clock.now(),
+        )
+        .await?;
+    Ok((StatusCode::CREATED, Json(e)))
+}
+
+#[utoipa::path(get, path = "/api/v1/tickets/{id}/time", tag = "tickets", summary = "Time logged on a ticket (agents)", params(("id" = i64, Path, description = "Ticket id")), responses((status = 200, description = "Done", body = Vec<tierline_store::TimeEntry>), (status = "4XX", description = "A problem: what is wrong, and with which field", body = crate::error::Problem, content_type = "application/problem+json")), security(("bearer" = [])))]
+pub async fn time_entries(
+    State(s): State<AppState>,
+    Auth(v): Auth,
+    ApiPath(id): ApiPath<i64>,
+) -> Result<Json<Vec<tierline_store::TimeEntry>>, ApiError> {
+    Ok(Json(s.store.time_entries(&v, TicketId(id)).await?))
+}

@@ -20,6 +20,11 @@ async fn footprint(url: &str) -> Vec<i64> {
         "tickets",
         "ticket_events",
         "audit_log",
+        "time_entries",
+        "clock_timers",
+        "outbox",
+        "idempotency_keys",
+        "sessions",
     ] {
         let row = sqlx::query(sqlx::AssertSqlSafe(format!(
             "SELECT COUNT(*) AS n FROM {table}"

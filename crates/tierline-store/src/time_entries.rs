@@ -1,0 +1,195 @@
+//! Time logged on tickets, and the consultation hours a contract includes each month.
+
+use jiff::civil::Date;
+use jiff::{Timestamp, ToSpan};
+use serde::Serialize;
+use serde_json::json;
+use sqlx::Row;
+use sqlx::any::AnyRow;
+
+use crate::time::{from_db, to_db};
+use crate::{CustomerId, Store, StoreError, TicketId, UserId, Viewer, audit};
+
+/// One entry of logged time.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct TimeEntry {
+    /// Its id.
+    pub id: i64,
+    /// The ticket.
+    pub ticket_id: TicketId,
+    /// Who worked.
+    pub user_id: UserId,
+    /// How long, in minutes.
+    pub minutes: i64,
+    /// When the work was done.
+    pub worked_at: Timestamp,
+    /// Whether it is consultation, counted against the contract's monthly hours.
+    pub consultation: bool,
+    /// What was done.
+    pub note: String,
+}
+
+/// A customer's consultation budget for one month, in the contract's time zone.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ConsultationUsage {
+    /// The first day of the month.
+    pub month: Date,
+    /// Minutes included by the contract in force at the start of the month.
+    pub included_minutes: i64,
+    /// Minutes used.
+    pub used_minutes: i64,
+    /// Included minus used; negative when the budget is exceeded.
+    pub remaining_minutes: i64,
+}
+
+fn entry(r: &AnyRow) -> Result<TimeEntry, StoreError> {
+    Ok(TimeEntry {
+        id: r.try_get("id")?,
+        ticket_id: TicketId(r.try_get("ticket_id")?),
+        user_id: UserId(r.try_get("user_id")?),
+        minutes: r.try_get("minutes")?,
+        worked_at: from_db(r.try_get("worked_at")?)?,
+        consultation: r.try_get::<i64, _>("consultation")? != 0,
+        note: r.try_get("note")?,
+    })
+}
+
+impl Store {
+    /// Logs time on a ticket (agents only). Consultation defaults to the ticket being class 6.
+    pub async fn log_time(
+        &self,
+        viewer: &Viewer,
+        id: TicketId,
+        minutes: i64,
+        note: &str,
+        consultation: Option<bool>,
+        worked_at: Option<Timestamp>,
+        now: Timestamp,
+    ) -> Result<TimeEntry, StoreError> {
+        viewer.require_staff()?;
+        if !(1..=24 * 60).contains(&minutes) {
+            return Err(StoreError::invalid("minutes", "must be between 1 and 1440"));
+        }
+        let note = note.trim();
+        if note.chars().count() > 2000 {
+            return Err(StoreError::invalid(
+                "note",
+                "must be at most 2000 characters",
+            ));
+        }
+        let worked_at = worked_at.unwrap_or(now);
+        if worked_at > now {
+            return Err(StoreError::invalid(
+                "worked_at",
+                "must not be in the future",
+            ));
+        }
+        let ticket = self.ticket(viewer, id).await?;
+        let consultation = consultation.unwrap_or(ticket.class.number() == 6);
+        let mut tx = self.begin_write().await?;
+        let row = sqlx::query(
+            "INSERT INTO time_entries (ticket_id, customer_id, user_id, minutes, worked_at, consultation, note, created_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id, ticket_id, user_id, minutes, worked_at, consultation, note",
+        )
+        .bind(id.0)
+        .bind(ticket.customer_id.0)
+        .bind(viewer.user_id.0)
+        .bind(minutes)
+        .bind(to_db(worked_at))
+        .bind(i64::from(consultation))
+        .bind(note)
+        .bind(to_db(now))
+        .fetch_one(&mut *tx)
+        .await?;
+        let e = entry(&row)?;
+        sqlx::query("INSERT INTO ticket_events (ticket_id, at, actor_id, kind, public, data) VALUES ($1, $2, $3, 'time', 0, $4)")
+            .bind(id.0)
+            .bind(to_db(now))
+            .bind(viewer.user_id.0)
+            .bind(json!({"minutes": minutes, "consultation": consultation, "note": note}).to_string())
+            .execute(&mut *tx)
+            .await?;
+        audit::record(
+            &mut tx,
+            now,
+            Some(viewer.user_id),
+            "ticket.time",
+            &format!("ticket:{id}"),
+            &json!({"minutes": minutes}),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(e)
+    }
+
+    /// Time logged on a ticket (staff only: it is internal).
+    pub async fn time_entries(
+        &self,
+        viewer: &Viewer,
+        id: TicketId,
+    ) -> Result<Vec<TimeEntry>, StoreError> {
+        viewer.require_staff()?;
+        self.ticket(viewer, id).await?;
+        let rows = sqlx::query("SELECT id, ticket_id, user_id, minutes, worked_at, consultation, note FROM time_entries WHERE ticket_id = $1 ORDER BY id")
+            .bind(id.0)
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter().map(entry).collect()
+    }
+
+    /// Consultation hours used in the month that contains `month`'s first day, in the time zone
+    /// of the contract in force then. The customer's own users may see it.
+    pub async fn consultation_usage(
+        &self,
+        viewer: &Viewer,
+        customer: CustomerId,
+        month: Date,
+    ) -> Result<ConsultationUsage, StoreError> {
+        self.customer(viewer, customer).await?;
+        let first = month.first_of_month();
+        let versions = self.contract_versions(viewer, customer).await?;
+        let version = versions
+            .iter()
+            .rev()
+            .find(|v| v.effective_from <= first)
+            .or_else(|| {
+                versions
+                    .iter()
+                    .find(|v| v.effective_from <= first.last_of_month())
+            })
+            .ok_or_else(|| {
+                StoreError::invalid("month", "the customer had no contract that month")
+            })?;
+        let contract = version
+            .terms
+            .clone()
+            .validate()
+            .map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        let tz = contract.calendar().tz().clone();
+        let start = first
+            .to_zoned(tz.clone())
+            .map_err(|e| StoreError::invalid("month", e.to_string()))?;
+        let end = first
+            .checked_add(1.month())
+            .and_then(|d| d.to_zoned(tz))
+            .map_err(|e| StoreError::invalid("month", e.to_string()))?;
+        let used: i64 = sqlx::query(
+            "SELECT COALESCE(SUM(minutes), 0) AS n FROM time_entries WHERE customer_id = $1 AND consultation = 1 AND worked_at >= $2 AND worked_at < $3",
+        )
+        .bind(customer.0)
+        .bind(to_db(start.timestamp()))
+        .bind(to_db(end.timestamp()))
+        .fetch_one(&self.pool)
+        .await?
+        .try_get("n")?;
+        let included = i64::from(contract.terms().consultation_hours) * 60;
+        Ok(ConsultationUsage {
+            month: first,
+            included_minutes: included,
+            used_minutes: used,
+            remaining_minutes: included - used,
+        })
+    }
+}
