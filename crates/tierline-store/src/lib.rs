@@ -22,7 +22,7 @@ pub use stats::DeskStats;
 mod tickets;
 mod time;
 mod time_entries;
-pub use time_entries::{ConsultationUsage, TimeEntry};
+pub use time_entries::{ConsultationUsage, NewTimeEntry, TimeEntry};
 mod timers;
 mod tokens;
 mod users;

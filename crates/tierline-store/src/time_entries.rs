@@ -30,6 +30,19 @@ pub struct TimeEntry {
     pub note: String,
 }
 
+/// Time to log.
+#[derive(Clone, Debug, Default)]
+pub struct NewTimeEntry {
+    /// Minutes worked, 1–1440.
+    pub minutes: i64,
+    /// What was done.
+    pub note: String,
+    /// Consultation or not; `None` takes the ticket's class (6 is consultation).
+    pub consultation: Option<bool>,
+    /// When the work was done; now if `None`.
+    pub worked_at: Option<Timestamp>,
+}
+
 /// A customer's consultation budget for one month, in the contract's time zone.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -62,17 +75,20 @@ impl Store {
         &self,
         viewer: &Viewer,
         id: TicketId,
-        minutes: i64,
-        note: &str,
-        consultation: Option<bool>,
-        worked_at: Option<Timestamp>,
+        new: NewTimeEntry,
         now: Timestamp,
     ) -> Result<TimeEntry, StoreError> {
+        let NewTimeEntry {
+            minutes,
+            note,
+            consultation,
+            worked_at,
+        } = new;
         viewer.require_staff()?;
         if !(1..=24 * 60).contains(&minutes) {
             return Err(StoreError::invalid("minutes", "must be between 1 and 1440"));
         }
-        let note = note.trim();
+        let note = note.trim().to_owned();
         if note.chars().count() > 2000 {
             return Err(StoreError::invalid(
                 "note",
@@ -99,7 +115,7 @@ impl Store {
         .bind(minutes)
         .bind(to_db(worked_at))
         .bind(i64::from(consultation))
-        .bind(note)
+        .bind(&note)
         .bind(to_db(now))
         .fetch_one(&mut *tx)
         .await?;

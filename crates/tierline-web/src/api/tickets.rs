@@ -362,17 +362,15 @@ pub async fn log_time(
     ApiPath(id): ApiPath<i64>,
     ApiJson(b): ApiJson<TimeBody>,
 ) -> Result<(StatusCode, Json<tierline_store::TimeEntry>), ApiError> {
+    let new = tierline_store::NewTimeEntry {
+        minutes: b.minutes,
+        note: b.note,
+        consultation: b.consultation,
+        worked_at: b.worked_at,
+    };
     let e = s
         .store
-        .log_time(
-            &v,
-            TicketId(id),
-            b.minutes,
-            &b.note,
-            b.consultation,
-            b.worked_at,
-            s.clock.now(),
-        )
+        .log_time(&v, TicketId(id), new, s.clock.now())
         .await?;
     Ok((StatusCode::CREATED, Json(e)))
 }
