@@ -26,6 +26,8 @@ pub use time_entries::{ConsultationUsage, NewTimeEntry, TimeEntry};
 mod timers;
 mod tokens;
 mod users;
+mod vendor;
+pub use vendor::VendorBlock;
 mod viewer;
 
 pub use error::StoreError;

@@ -343,7 +343,7 @@ impl Store {
         );
         let mut q = sqlx::query(own_sql(sql.clone())).bind(id.0);
         if let Some(c) = scope {
-            q = q.bind(c.0);
+            q = q.bind(c);
         }
         let row = q
             .fetch_optional(&self.pool)
@@ -381,10 +381,11 @@ impl Store {
         id: TicketId,
     ) -> Result<Vec<TicketEvent>, StoreError> {
         self.ticket(viewer, id).await?;
-        let public_only = if viewer.is_staff() {
-            ""
-        } else {
-            " AND public = 1"
+        let public_only = match viewer.role {
+            Role::Admin | Role::Agent => "",
+            Role::Customer => " AND public = 1",
+            // A vendor sees the escalation and the notes exchanged with it, nothing of the customer's.
+            Role::Vendor => " AND kind IN ('vendor', 'vendor_note')",
         };
         let rows = sqlx::query(own_sql(format!(
             "SELECT id, ticket_id, at, actor_id, kind, public, data FROM ticket_events WHERE ticket_id = $1{public_only} ORDER BY id"
@@ -409,8 +410,18 @@ impl Store {
             binds.push(v);
             conds.push(cond.replace('?', &format!("${}", binds.len())));
         };
-        if let Some(c) = viewer.confined_to() {
-            add("customer_id = ?", c.0, &mut conds);
+        match viewer.role {
+            Role::Admin | Role::Agent => {}
+            Role::Customer => add(
+                "customer_id = ?",
+                viewer.customer_id.map_or(0, |c| c.0),
+                &mut conds,
+            ),
+            Role::Vendor => add(
+                "id IN (SELECT ticket_id FROM vendor_escalations WHERE contact_id = ?)",
+                viewer.user_id.0,
+                &mut conds,
+            ),
         }
         if let Some(c) = filter.customer_id {
             add("customer_id = ?", c.0, &mut conds);
@@ -486,9 +497,15 @@ impl Store {
         now: Timestamp,
     ) -> Result<TicketEvent, StoreError> {
         let body = non_empty("body", body, 100_000)?;
-        if !public && !viewer.is_staff() {
+        if !public && viewer.role == Role::Customer {
             return Err(StoreError::Forbidden("only agents write internal notes"));
         }
+        // What a vendor writes is for the desk, never the customer's timeline.
+        let (kind, public) = match (viewer.role, public) {
+            (Role::Vendor, _) => ("vendor_note", false),
+            (_, true) => ("reply", true),
+            (_, false) => ("note", false),
+        };
         let (mut tx, mut t, contract) = self.lock(viewer, id).await?;
         if t.status == Status::Closed {
             return Err(StoreError::invalid("status", "the ticket is closed"));
@@ -499,7 +516,7 @@ impl Store {
             now,
             Some(viewer.user_id),
             &Change {
-                kind: if public { "reply" } else { "note" },
+                kind,
                 public,
                 data: json!({"body": body}),
             },
@@ -513,7 +530,7 @@ impl Store {
                 self.move_status(&mut tx, &mut t, viewer, Status::Open, now, None)
                     .await?;
             }
-        } else if !viewer.is_staff() && t.status == Status::WaitingForCustomer {
+        } else if viewer.role == Role::Customer && t.status == Status::WaitingForCustomer {
             self.move_status(&mut tx, &mut t, viewer, Status::Open, now, None)
                 .await?;
         }
@@ -556,8 +573,9 @@ impl Store {
                 ),
             ));
         }
-        let customer_may =
-            t.status == Status::Resolved && matches!(status, Status::Open | Status::Closed);
+        let customer_may = viewer.role == Role::Customer
+            && t.status == Status::Resolved
+            && matches!(status, Status::Open | Status::Closed);
         if !(viewer.is_staff() || customer_may) {
             return Err(StoreError::Forbidden(
                 "customers may only reopen or confirm a resolved ticket",
@@ -795,7 +813,7 @@ impl Store {
         let sql = format!("{sql}{}", self.for_update());
         let mut q = sqlx::query(own_sql(sql.clone())).bind(id.0);
         if let Some(c) = scope {
-            q = q.bind(c.0);
+            q = q.bind(c);
         }
         let row = q
             .fetch_optional(&mut *tx)
@@ -904,11 +922,21 @@ impl Store {
     }
 }
 
-/// Adds the organisation condition a confined viewer needs, as parameter `$n`.
-fn scoped(sql: &str, viewer: &Viewer, n: usize) -> (String, Option<CustomerId>) {
-    match viewer.confined_to() {
-        Some(c) => (format!("{sql} AND customer_id = ${n}"), Some(c)),
-        None => (sql.to_owned(), None),
+/// Adds the condition a confined viewer needs, as parameter `$n`: a customer user sees its
+/// organisation's tickets, a vendor contact the line-4 tickets shared with it.
+fn scoped(sql: &str, viewer: &Viewer, n: usize) -> (String, Option<i64>) {
+    match viewer.role {
+        Role::Admin | Role::Agent => (sql.to_owned(), None),
+        Role::Customer => (
+            format!("{sql} AND customer_id = ${n}"),
+            Some(viewer.customer_id.map_or(0, |c| c.0)),
+        ),
+        Role::Vendor => (
+            format!(
+                "{sql} AND id IN (SELECT ticket_id FROM vendor_escalations WHERE contact_id = ${n})"
+            ),
+            Some(viewer.user_id.0),
+        ),
     }
 }
 

@@ -192,7 +192,7 @@ impl Store {
             .and_then(|d| d.to_zoned(tz))
             .map_err(|e| StoreError::invalid("month", e.to_string()))?;
         let used: i64 = sqlx::query(
-            "SELECT COALESCE(SUM(minutes), 0) AS n FROM time_entries WHERE customer_id = $1 AND consultation = 1 AND worked_at >= $2 AND worked_at < $3",
+            "SELECT CAST(COALESCE(SUM(minutes), 0) AS BIGINT) AS n FROM time_entries WHERE customer_id = $1 AND consultation = 1 AND worked_at >= $2 AND worked_at < $3",
         )
         .bind(customer.0)
         .bind(to_db(start.timestamp()))

@@ -28,7 +28,7 @@ use crate::api::{customers, session, tickets, users};
         customers::contracts, customers::create_contract, customers::contract, customers::consultation,
         tickets::create, tickets::list, tickets::get, tickets::events, tickets::reply, tickets::status,
         tickets::class, tickets::escalate, tickets::deescalate, tickets::assign, tickets::milestone,
-        tickets::log_time, tickets::time_entries,
+        tickets::log_time, tickets::time_entries, tickets::set_vendor, tickets::vendor,
     ),
     modifiers(&BearerAuth),
     tags(

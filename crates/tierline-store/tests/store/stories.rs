@@ -33,6 +33,7 @@ pub const ALL: &[(&str, Story)] = &[
     story!(everything_survives_a_restart),
     story!(timers_fire_once_at_their_instant_across_restarts),
     story!(two_nodes_never_fire_a_timer_twice),
+    story!(line_4_tracks_the_vendor_and_shares_only_with_its_contact),
 ];
 
 async fn desk(backend: Backend) -> (TestDb, Desk) {
@@ -827,4 +828,117 @@ async fn two_nodes_never_fire_a_timer_twice(backend: Backend) {
     all.dedup();
     assert_eq!(all.len(), 80, "no timer fired twice");
     assert_eq!(d.store.pending_outbox(1000).await.unwrap().len(), 80);
+}
+
+async fn line_4_tracks_the_vendor_and_shares_only_with_its_contact(backend: Backend) {
+    let (_db, d) = desk(backend).await;
+    let s = &d.store;
+    let now = monday();
+    let t = d.ticket(&d.globex_user, &d.globex, 2, now).await;
+    let other = d.ticket(&d.globex_user, &d.globex, 4, now).await;
+    let block = tierline_store::VendorBlock {
+        vendor: "Hetzner".into(),
+        external_ref: Some("HZ-4411".into()),
+        vendor_status: Some("investigating".into()),
+        promise: Some("new disk within 4 hours".into()),
+        promised_by: Some(ts("2026-11-16T13:00:00+02:00")),
+        contact_id: Some(d.vendor.user_id),
+    };
+    let err = s
+        .set_vendor(&d.agent, t.id, block.clone(), now)
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(err, StoreError::Invalid { field: "line", .. }),
+        "{err}"
+    );
+    for _ in 0..3 {
+        s.move_line(&d.agent, t.id, true, "hardware", now)
+            .await
+            .unwrap();
+    }
+    let wrong_contact = tierline_store::VendorBlock {
+        contact_id: Some(d.acme_user.user_id),
+        ..block.clone()
+    };
+    assert!(
+        s.set_vendor(&d.agent, t.id, wrong_contact, now)
+            .await
+            .is_err()
+    );
+    assert!(matches!(
+        s.set_vendor(&d.globex_user, t.id, block.clone(), now).await,
+        Err(StoreError::Forbidden(_))
+    ));
+    s.set_vendor(&d.agent, t.id, block.clone(), now)
+        .await
+        .unwrap();
+    assert_eq!(s.vendor(&d.agent, t.id).await.unwrap(), Some(block.clone()));
+
+    // The vendor contact sees this ticket, and of its timeline only what concerns it.
+    let v = &d.vendor;
+    assert_eq!(
+        s.vendor(v, t.id)
+            .await
+            .unwrap()
+            .unwrap()
+            .external_ref
+            .as_deref(),
+        Some("HZ-4411")
+    );
+    assert!(matches!(
+        s.ticket(v, other.id).await,
+        Err(StoreError::NotFound)
+    ));
+    let page = s
+        .tickets(
+            v,
+            &TicketFilter {
+                limit: 50,
+                ..Default::default()
+            },
+            now,
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        page.items.iter().map(|x| x.id).collect::<Vec<_>>(),
+        vec![t.id]
+    );
+    s.reply(&d.agent, t.id, "customer-facing update", true, now)
+        .await
+        .unwrap();
+    let note = s
+        .reply(v, t.id, "Disk swapped, please check", true, now)
+        .await
+        .unwrap();
+    assert_eq!((note.kind.as_str(), note.public), ("vendor_note", false));
+    let seen: Vec<String> = s
+        .ticket_events(v, t.id)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|e| e.kind)
+        .collect();
+    assert_eq!(seen, ["vendor", "vendor_note"]);
+    assert!(
+        s.ticket_events(&d.globex_user, t.id)
+            .await
+            .unwrap()
+            .iter()
+            .all(|e| e.kind != "vendor_note" && e.kind != "vendor")
+    );
+    assert!(matches!(
+        s.vendor(&d.globex_user, t.id).await,
+        Err(StoreError::NotFound)
+    ));
+    assert!(matches!(
+        s.set_status(v, t.id, Status::Resolved, None, now).await,
+        Err(StoreError::Forbidden(_))
+    ));
+    assert!(matches!(
+        s.set_class(v, t.id, Class::try_from(3).unwrap(), "x", now)
+            .await,
+        Err(StoreError::Forbidden(_))
+    ));
 }

@@ -47,4 +47,8 @@ pub fn routes() -> Router<AppState> {
             "/tickets/{id}/time",
             get(tickets::time_entries).post(tickets::log_time),
         )
+        .route(
+            "/tickets/{id}/vendor",
+            get(tickets::vendor).put(tickets::set_vendor),
+        )
 }

@@ -383,3 +383,26 @@ pub async fn time_entries(
 ) -> Result<Json<Vec<tierline_store::TimeEntry>>, ApiError> {
     Ok(Json(s.store.time_entries(&v, TicketId(id)).await?))
 }
+
+#[utoipa::path(put, path = "/api/v1/tickets/{id}/vendor", tag = "tickets", summary = "Line 4: record the vendor, its reference, status and promise, and share with its contact (agents)", request_body = tierline_store::VendorBlock, params(("id" = i64, Path, description = "Ticket id")), responses((status = 200, description = "Recorded", body = tierline_store::VendorBlock), (status = "4XX", description = "A problem: what is wrong, and with which field", body = crate::error::Problem, content_type = "application/problem+json")), security(("bearer" = [])))]
+pub async fn set_vendor(
+    State(s): State<AppState>,
+    Auth(v): Auth,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(b): ApiJson<tierline_store::VendorBlock>,
+) -> Result<Json<tierline_store::VendorBlock>, ApiError> {
+    Ok(Json(
+        s.store
+            .set_vendor(&v, TicketId(id), b, s.clock.now())
+            .await?,
+    ))
+}
+
+#[utoipa::path(get, path = "/api/v1/tickets/{id}/vendor", tag = "tickets", summary = "Line 4: the vendor block (agents and the vendor contact)", params(("id" = i64, Path, description = "Ticket id")), responses((status = 200, description = "The block, or null when none is recorded", body = Option<tierline_store::VendorBlock>), (status = "4XX", description = "A problem: what is wrong, and with which field", body = crate::error::Problem, content_type = "application/problem+json")), security(("bearer" = [])))]
+pub async fn vendor(
+    State(s): State<AppState>,
+    Auth(v): Auth,
+    ApiPath(id): ApiPath<i64>,
+) -> Result<Json<Option<tierline_store::VendorBlock>>, ApiError> {
+    Ok(Json(s.store.vendor(&v, TicketId(id)).await?))
+}

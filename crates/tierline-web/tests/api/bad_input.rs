@@ -89,6 +89,10 @@ fn endpoints(d: &Desk) -> Vec<(String, Value)> {
             format!("/api/v1/tickets/{t}/milestones"),
             json!({"milestone": "spec_agreed"}),
         ),
+        (
+            format!("/api/v1/tickets/{t}/time"),
+            json!({"minutes": 30, "note": "call", "consultation": true}),
+        ),
     ]
 }
 

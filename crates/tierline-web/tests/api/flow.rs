@@ -240,6 +240,62 @@ pub async fn a_request_from_portal_to_resolution(backend: Backend) {
         kinds(&customer_events),
         ["created", "reply", "status", "status", "status"]
     );
+    // Time: 45 minutes of consultation (Acme's contract includes none), 20 of other work.
+    let time = format!("/api/v1/tickets/{id}/time");
+    ok(
+        app,
+        "POST",
+        &time,
+        &d.agent,
+        json!({"minutes": 45, "note": "walkthrough", "consultation": true}),
+    )
+    .await;
+    ok(
+        app,
+        "POST",
+        &time,
+        &d.agent,
+        json!({"minutes": 20, "note": "fix"}),
+    )
+    .await;
+    assert_eq!(
+        ok(app, "GET", &time, &d.agent, json!(null))
+            .await
+            .as_array()
+            .unwrap()
+            .len(),
+        2
+    );
+    assert_eq!(
+        app.call("GET", &time, Some(&d.ann), None).await.0,
+        403,
+        "time logs are internal"
+    );
+    let usage = ok(
+        app,
+        "GET",
+        &format!("/api/v1/customers/{}/consultation?month=2026-11-16", d.acme),
+        &d.ann,
+        json!(null),
+    )
+    .await;
+    assert_eq!(usage["month"], "2026-11-01");
+    assert_eq!(
+        (
+            usage["used_minutes"].as_i64(),
+            usage["remaining_minutes"].as_i64()
+        ),
+        (Some(45), Some(-45))
+    );
+    let december = ok(
+        app,
+        "GET",
+        &format!("/api/v1/customers/{}/consultation?month=2026-12-01", d.acme),
+        &d.ann,
+        json!(null),
+    )
+    .await;
+    assert_eq!(december["used_minutes"], 0);
     let breached = ok(
         app,
         "GET",

@@ -102,6 +102,21 @@ fn cases(d: &Desk) -> Vec<Case> {
         t,
         Some(json!({"milestone": "spec_agreed"})),
     );
+    add(
+        "POST",
+        "/api/v1/tickets/{}/time",
+        t,
+        Some(json!({"minutes": 15, "note": "x"})),
+    );
+    add("GET", "/api/v1/tickets/{}/time", t, None);
+    add("GET", "/api/v1/customers/{}/consultation", c, None);
+    add("GET", "/api/v1/tickets/{}/vendor", t, None);
+    add(
+        "PUT",
+        "/api/v1/tickets/{}/vendor",
+        t,
+        Some(json!({"vendor": "Hoster"})),
+    );
     out
 }
 
