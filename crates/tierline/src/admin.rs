@@ -59,6 +59,12 @@ pub async fn user_add(db: &str, args: &UserAddArgs, mut out: impl Write) -> anyh
     Ok(())
 }
 
+/// A password for the demo's users: random, printed once.
+pub fn random_password() -> String {
+    let secret = tierline_store::secrets::new_token().0;
+    secret.chars().skip(3).take(16).collect()
+}
+
 pub async fn token_create(
     db: &str,
     args: &TokenCreateArgs,

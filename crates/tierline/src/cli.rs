@@ -36,6 +36,8 @@ enum Command {
     Serve(ServeArgs),
     /// Applies the database migrations and exits.
     Migrate,
+    /// Loads sample data (customers, contracts, agents, three months of tickets) into the database.
+    Demo,
     /// Manages users.
     #[command(subcommand)]
     User(UserCommand),
@@ -171,6 +173,9 @@ pub fn run() -> ExitCode {
                 Ok(())
             })
         }),
+        Command::Demo => {
+            runtime().and_then(|rt| rt.block_on(crate::demo::run(&db, io::stdout().lock())))
+        }
         Command::User(UserCommand::Add(args)) => runtime()
             .and_then(|rt| rt.block_on(crate::admin::user_add(&db, &args, io::stdout().lock()))),
         Command::Token(TokenCommand::Create(args)) => runtime().and_then(|rt| {

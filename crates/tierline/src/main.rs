@@ -2,6 +2,7 @@
 
 mod admin;
 mod cli;
+mod demo;
 mod server;
 mod sla_eval;
 mod sla_explain;
