@@ -119,20 +119,31 @@ impl Store {
         &self,
         customer_id: CustomerId,
         at: Timestamp,
-    ) -> Result<(ContractVersion, Contract), StoreError> {
-        let rows = sqlx::query(own_sql(format!("SELECT {COLUMNS} FROM contract_versions WHERE customer_id = $1 ORDER BY effective_from DESC")))
+    ) -> Result<(ContractVersionId, std::sync::Arc<Contract>), StoreError> {
+        // Ids and dates only: the terms of a version never change, so they come from the cache.
+        let rows = sqlx::query("SELECT id, effective_from FROM contract_versions WHERE customer_id = $1 ORDER BY effective_from DESC")
             .bind(customer_id.0)
             .fetch_all(&self.pool)
             .await?;
+        if rows.is_empty() {
+            // Only now tell "no such customer" from "no contract": the happy path skips the query.
+            let exists = sqlx::query("SELECT 1 AS one FROM customers WHERE id = $1")
+                .bind(customer_id.0)
+                .fetch_optional(&self.pool)
+                .await?;
+            if exists.is_none() {
+                return Err(StoreError::invalid("customer_id", "no such customer"));
+            }
+        }
         for row in &rows {
-            let v = version(row)?;
-            let contract = v
-                .terms
-                .clone()
-                .validate()
-                .map_err(|e| StoreError::Corrupt(e.to_string()))?;
-            if at.to_zoned(contract.calendar().tz().clone()).date() >= v.effective_from {
-                return Ok((v, contract));
+            let id = ContractVersionId(row.try_get("id")?);
+            let effective: Date = row
+                .try_get::<String, _>("effective_from")?
+                .parse()
+                .map_err(|e: jiff::Error| StoreError::Corrupt(e.to_string()))?;
+            let contract = self.contract_by_id(id).await?;
+            if at.to_zoned(contract.calendar().tz().clone()).date() >= effective {
+                return Ok((id, contract));
             }
         }
         Err(StoreError::invalid(

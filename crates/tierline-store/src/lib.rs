@@ -6,6 +6,7 @@
 //! [`Viewer`] it is done for, and another organisation's objects are simply not found.
 
 mod audit;
+mod batch;
 mod clock;
 pub use audit::AuditEntry;
 pub use clock::{Clock, SystemClock};

@@ -21,11 +21,22 @@ pub enum Backend {
     Postgres,
 }
 
-/// The store: a connection pool and the backend behind it.
+/// The store: connection pools and the backend behind them.
+///
+/// On SQLite, writes go through a pool of one connection: writers then queue in order inside the
+/// process instead of sleeping on SQLite's busy handler, which is what keeps tail latency flat
+/// under concurrent writes. Reads use a pool of their own (WAL lets them run beside the writer).
 #[derive(Clone, Debug)]
 pub struct Store {
     pub(crate) pool: AnyPool,
+    writer: AnyPool,
     backend: Backend,
+    /// Validated contract versions by id: versions never change, so this is never stale.
+    contracts: std::sync::Arc<
+        std::sync::Mutex<
+            std::collections::HashMap<i64, std::sync::Arc<tierline_domain::contract::Contract>>,
+        >,
+    >,
 }
 
 impl Store {
@@ -35,34 +46,43 @@ impl Store {
         sqlx::any::install_default_drivers();
         let (backend, url) = normalise(url);
         let options = AnyConnectOptions::from_str(&url)?;
-        let pool = match backend {
+        let (pool, writer) = match backend {
             Backend::Sqlite => {
-                AnyPoolOptions::new()
-                    // SQLite has one writer at a time; a few connections serve concurrent reads.
-                    .max_connections(8)
-                    .acquire_timeout(Duration::from_secs(10))
-                    .after_connect(|conn, _| {
-                        Box::pin(async move {
-                            conn.execute(
-                                "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; \
-                                 PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000;",
-                            )
-                            .await?;
-                            Ok(())
+                let sqlite = |max: u32| {
+                    AnyPoolOptions::new()
+                        .max_connections(max)
+                        .acquire_timeout(Duration::from_secs(30))
+                        .after_connect(|conn, _| {
+                            Box::pin(async move {
+                                conn.execute(
+                                    "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; \
+                                     PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000;",
+                                )
+                                .await?;
+                                Ok(())
+                            })
                         })
-                    })
-                    .connect_with(options)
-                    .await?
+                };
+                // The writer first: it creates the file and switches it to WAL before readers open it.
+                let writer = sqlite(1).connect_with(options.clone()).await?;
+                let readers = sqlite(8).connect_with(options).await?;
+                (readers, writer)
             }
             Backend::Postgres => {
-                AnyPoolOptions::new()
+                let pool = AnyPoolOptions::new()
                     .max_connections(16)
                     .acquire_timeout(Duration::from_secs(10))
                     .connect_with(options)
-                    .await?
+                    .await?;
+                (pool.clone(), pool)
             }
         };
-        Ok(Store { pool, backend })
+        Ok(Store {
+            pool,
+            writer,
+            backend,
+            contracts: Default::default(),
+        })
     }
 
     /// Applies the migrations this binary knows; refuses a database migrated by a newer one.
@@ -71,7 +91,7 @@ impl Store {
             Backend::Sqlite => &SQLITE_MIGRATIONS,
             Backend::Postgres => &POSTGRES_MIGRATIONS,
         };
-        migrator.run(&self.pool).await?;
+        migrator.run(&self.writer).await?;
         Ok(())
     }
 
@@ -89,14 +109,15 @@ impl Store {
     /// Closes the pool, waiting for connections in use.
     pub async fn close(&self) {
         self.pool.close().await;
+        self.writer.close().await;
     }
 
     /// A transaction that will write. SQLite takes the write lock up front (`BEGIN IMMEDIATE`),
     /// so two writers queue on the busy timeout instead of one failing when it upgrades a read.
     pub(crate) async fn begin_write(&self) -> Result<Transaction<'static, Any>, StoreError> {
         Ok(match self.backend {
-            Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await?,
-            Backend::Postgres => self.pool.begin().await?,
+            Backend::Sqlite => self.writer.begin_with("BEGIN IMMEDIATE").await?,
+            Backend::Postgres => self.writer.begin().await?,
         })
     }
 
@@ -106,6 +127,53 @@ impl Store {
         match self.backend {
             Backend::Sqlite => "",
             Backend::Postgres => " FOR UPDATE",
+        }
+    }
+}
+
+impl Store {
+    /// A contract version's validated terms, from the cache or compiled once.
+    pub(crate) fn contract_of(
+        &self,
+        version: &crate::ContractVersion,
+    ) -> Result<std::sync::Arc<tierline_domain::contract::Contract>, StoreError> {
+        let cached = self
+            .contracts
+            .lock()
+            .ok()
+            .and_then(|m| m.get(&version.id.0).cloned());
+        if let Some(c) = cached {
+            return Ok(c);
+        }
+        let contract = std::sync::Arc::new(
+            version
+                .terms
+                .clone()
+                .validate()
+                .map_err(|e| StoreError::Corrupt(e.to_string()))?,
+        );
+        if let Ok(mut m) = self.contracts.lock() {
+            m.insert(version.id.0, contract.clone());
+        }
+        Ok(contract)
+    }
+
+    /// The validated terms of a version by id, without a query when cached.
+    pub(crate) async fn contract_by_id(
+        &self,
+        id: crate::ContractVersionId,
+    ) -> Result<std::sync::Arc<tierline_domain::contract::Contract>, StoreError> {
+        let cached = self
+            .contracts
+            .lock()
+            .ok()
+            .and_then(|m| m.get(&id.0).cloned());
+        match cached {
+            Some(c) => Ok(c),
+            None => {
+                let version = self.contract_version_unscoped(id).await?;
+                self.contract_of(&version)
+            }
         }
     }
 }

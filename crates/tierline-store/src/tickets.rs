@@ -15,6 +15,7 @@ use tierline_domain::ticket::{
     Channel, Line, Status, StatusSpan, TicketClock, TicketFacts, next_due,
 };
 
+use crate::batch::{Arg, Batch};
 use crate::customers::non_empty;
 use crate::own_sql;
 use crate::time::{from_db, opt_from_db, to_db};
@@ -235,13 +236,6 @@ impl Store {
             (_, Some(c)) => c,
             (_, None) => return Err(StoreError::invalid("customer_id", "is required")),
         };
-        match self.customer(viewer, customer_id).await {
-            Err(StoreError::NotFound) => {
-                return Err(StoreError::invalid("customer_id", "no such customer"));
-            }
-            Err(e) => return Err(e),
-            Ok(_) => {}
-        }
         let opened_at = match new.opened_at {
             Some(_) if !viewer.is_staff() => {
                 return Err(StoreError::invalid(
@@ -279,18 +273,39 @@ impl Store {
         }
         let reaction = secs(new.individual_reaction, "individual_reaction")?;
         let resolution = secs(new.individual_resolution, "individual_resolution")?;
-        let (version, contract) = self.contract_in_force(customer_id, opened_at).await?;
+        let (version_id, contract) = self.contract_in_force(customer_id, opened_at).await?;
         let channel = json!(new.channel).as_str().unwrap_or("api").to_owned();
 
+        // The clocks of a new ticket follow from what is already known: computing them before
+        // the transaction keeps the single writer's critical section short.
+        let facts = TicketFacts {
+            class: new.class,
+            opened_at,
+            statuses: vec![StatusSpan {
+                status: Status::New,
+                from: opened_at,
+                until: None,
+            }],
+            first_response_at: None,
+            resolved_at: None,
+            spec_agreed_at: None,
+            work_started_at: None,
+            individual_reaction: reaction.map(SignedDuration::from_secs),
+            individual_resolution: resolution.map(SignedDuration::from_secs),
+        };
+        let clocks = facts
+            .clocks(&contract, now)
+            .map_err(|e| StoreError::invalid("ticket", e.to_string()))?;
+        let next_due_at = next_due(&clocks);
         let mut tx = self.begin_write().await?;
         let row = sqlx::query(own_sql(format!(
             "INSERT INTO tickets (customer_id, system_id, contract_version_id, subject, description, channel, class, line, \
-             status, created_by, opened_at, individual_reaction_secs, individual_resolution_secs, updated_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, 1, 'new', $8, $9, $10, $11, $12) RETURNING {COLUMNS}"
+             status, created_by, opened_at, individual_reaction_secs, individual_resolution_secs, updated_at, next_due_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, 1, 'new', $8, $9, $10, $11, $12, $13) RETURNING {COLUMNS}"
         )))
         .bind(customer_id.0)
         .bind(new.system_id.map(|s| s.0))
-        .bind(version.id.0)
+        .bind(version_id.0)
         .bind(&subject)
         .bind(&description)
         .bind(&channel)
@@ -300,16 +315,10 @@ impl Store {
         .bind(reaction)
         .bind(resolution)
         .bind(to_db(now))
+        .bind(next_due_at.map(to_db))
         .fetch_one(&mut *tx)
         .await?;
         let t = ticket(&row)?;
-        insert_event(&mut tx, t.id, opened_at, Some(viewer.user_id), &Change {
-            kind: "created",
-            public: true,
-            data: json!({"status": "new", "class": new.class, "line": 1, "channel": new.channel}),
-        })
-        .await?;
-        let t = self.finish(&mut tx, t, &contract, now).await?;
         if let Some((key, hash)) = idempotency {
             sqlx::query("INSERT INTO idempotency_keys (user_id, key, request_hash, ticket_id, created_at) VALUES ($1, $2, $3, $4, $5)")
                 .bind(viewer.user_id.0)
@@ -321,15 +330,27 @@ impl Store {
                 .await
                 .map_err(|e| StoreError::unique(e, "an idempotency key"))?;
         }
-        audit::record(
-            &mut tx,
-            now,
-            Some(viewer.user_id),
-            "ticket.create",
-            &format!("ticket:{}", t.id),
-            &json!({"customer_id": customer_id}),
-        )
-        .await?;
+        // The timeline's first event, the timers and the audit entry in one round trip.
+        let mut batch = Batch::default();
+        let created =
+            json!({"status": "new", "class": new.class, "line": 1, "channel": new.channel});
+        batch.push(
+            "INSERT INTO ticket_events (ticket_id, at, actor_id, kind, public, data) VALUES ($1, $2, $3, 'created', 1, $4)",
+            vec![Arg::Int(t.id.0), Arg::Int(to_db(opened_at)), Arg::Int(viewer.user_id.0), Arg::Text(created.to_string())],
+        );
+        if let Some((sql, args)) = crate::timers::fresh_rows(t.id, &clocks) {
+            batch.push(sql, args);
+        }
+        batch.push(
+            "INSERT INTO audit_log (at, actor_id, action, object, detail) VALUES ($1, $2, 'ticket.create', $3, $4)",
+            vec![
+                Arg::Int(to_db(now)),
+                Arg::Int(viewer.user_id.0),
+                Arg::Text(format!("ticket:{}", t.id)),
+                Arg::Text(json!({"customer_id": customer_id}).to_string()),
+            ],
+        );
+        batch.run(self.backend(), &mut tx).await?;
         tx.commit().await?;
         Ok(t)
     }
@@ -360,13 +381,7 @@ impl Store {
         now: Timestamp,
     ) -> Result<(Ticket, Vec<TicketClock>), StoreError> {
         let t = self.ticket(viewer, id).await?;
-        let version = self
-            .contract_version_unscoped(t.contract_version_id)
-            .await?;
-        let contract = version
-            .terms
-            .validate()
-            .map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        let contract = self.contract_by_id(t.contract_version_id).await?;
         let spans = status_spans(&t, &self.status_events(&self.pool, t.id).await?)?;
         let clocks = facts(&t, spans)
             .clocks(&contract, now)
@@ -803,7 +818,7 @@ impl Store {
         &self,
         viewer: &Viewer,
         id: TicketId,
-    ) -> Result<(Transaction<'static, Any>, Ticket, Contract), StoreError> {
+    ) -> Result<(Transaction<'static, Any>, Ticket, std::sync::Arc<Contract>), StoreError> {
         let mut tx = self.begin_write().await?;
         let (sql, scope) = scoped(
             &format!("SELECT {COLUMNS} FROM tickets WHERE id = $1"),
@@ -820,13 +835,7 @@ impl Store {
             .await?
             .ok_or(StoreError::NotFound)?;
         let t = ticket(&row)?;
-        let version = self
-            .contract_version_unscoped(t.contract_version_id)
-            .await?;
-        let contract = version
-            .terms
-            .validate()
-            .map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        let contract = self.contract_by_id(t.contract_version_id).await?;
         Ok((tx, t, contract))
     }
 

@@ -178,11 +178,7 @@ impl Store {
             .ok_or_else(|| {
                 StoreError::invalid("month", "the customer had no contract that month")
             })?;
-        let contract = version
-            .terms
-            .clone()
-            .validate()
-            .map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        let contract = self.contract_of(version)?;
         let tz = contract.calendar().tz().clone();
         let start = first
             .to_zoned(tz.clone())

@@ -97,6 +97,45 @@ pub(crate) async fn sync(
     Ok(())
 }
 
+/// The insert of the timers of a ticket that has none yet, as one statement.
+pub(crate) fn fresh_rows(
+    ticket: TicketId,
+    clocks: &[TicketClock],
+) -> Option<(String, Vec<crate::batch::Arg>)> {
+    use crate::batch::Arg;
+    let rows: Vec<(&'static str, &'static str, Timestamp)> = clocks
+        .iter()
+        .filter(|c| c.stopped_at.is_none())
+        .flat_map(|c| {
+            [
+                ("warning", c.snapshot.warning_at),
+                ("breach", c.snapshot.due),
+            ]
+            .map(move |(k, at)| (clock_name(c.kind), k, at))
+        })
+        .filter_map(|(clock, kind, at)| at.map(|at| (clock, kind, at)))
+        .collect();
+    if rows.is_empty() {
+        return None;
+    }
+    let values: Vec<String> = (0..rows.len())
+        .map(|i| format!("($1, ${}, ${}, ${})", 3 * i + 2, 3 * i + 3, 3 * i + 4))
+        .collect();
+    let sql = format!(
+        "INSERT INTO clock_timers (ticket_id, clock, kind, fire_at) VALUES {}",
+        values.join(", ")
+    );
+    let mut args = vec![Arg::Int(ticket.0)];
+    for (clock, kind, at) in rows {
+        args.extend([
+            Arg::Text(clock.to_owned()),
+            Arg::Text(kind.to_owned()),
+            Arg::Int(to_db(at)),
+        ]);
+    }
+    Some((sql, args))
+}
+
 impl Store {
     /// When the next pending timer fires, if any.
     pub async fn next_timer_at(&self) -> Result<Option<Timestamp>, StoreError> {

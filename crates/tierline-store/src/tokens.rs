@@ -74,13 +74,15 @@ impl Store {
         if !secret.starts_with(secrets::TOKEN_PREFIX) {
             return Ok(None);
         }
-        let row =
-            sqlx::query("SELECT user_id FROM api_tokens WHERE digest = $1 AND revoked_at IS NULL")
-                .bind(secrets::token_digest(secret))
-                .fetch_optional(&self.pool)
-                .await?;
-        let Some(row) = row else { return Ok(None) };
-        let user = self.user_unscoped(UserId(row.try_get("user_id")?)).await?;
+        // One round trip: this runs on every API request.
+        let row = sqlx::query(
+            "SELECT u.id, u.email, u.name, u.role, u.customer_id, u.lines, u.disabled, u.created_at \
+             FROM api_tokens t JOIN users u ON u.id = t.user_id WHERE t.digest = $1 AND t.revoked_at IS NULL",
+        )
+        .bind(secrets::token_digest(secret))
+        .fetch_optional(&self.pool)
+        .await?;
+        let user = row.as_ref().map(crate::users::user).transpose()?;
         Ok(user.filter(|u| !u.disabled).as_ref().map(viewer_of))
     }
 

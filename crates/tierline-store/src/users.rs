@@ -30,7 +30,7 @@ pub struct NewUser {
     pub password: Option<String>,
 }
 
-fn user(r: &AnyRow) -> Result<User, StoreError> {
+pub(crate) fn user(r: &AnyRow) -> Result<User, StoreError> {
     let lines: String = r.try_get("lines")?;
     Ok(User {
         id: UserId(r.try_get("id")?),
