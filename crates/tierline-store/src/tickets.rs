@@ -64,6 +64,10 @@ pub struct TicketFilter {
     pub breached: Option<bool>,
     /// Only tickets whose nearest due time is before this.
     pub due_before: Option<Timestamp>,
+    /// Only active tickets (not resolved or closed): what a queue shows.
+    pub active: Option<bool>,
+    /// Also count every match (costs a scan of the matches; queues of active tickets are cheap).
+    pub count: bool,
     /// Page size, 1–200.
     pub limit: i64,
     /// Tickets to skip.
@@ -76,8 +80,11 @@ pub struct TicketFilter {
 pub struct TicketPage {
     /// The tickets.
     pub items: Vec<Ticket>,
-    /// How many match in all.
-    pub total: i64,
+    /// Whether more match after this page.
+    pub has_more: bool,
+    /// How many match in all, when asked for with `count`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub total: Option<i64>,
 }
 
 const COLUMNS: &str = "id, customer_id, system_id, contract_version_id, subject, description, channel, class, line, status, \
@@ -462,6 +469,12 @@ impl Store {
         if let Some(t) = filter.due_before {
             add("next_due_at < ?", to_db(t), &mut conds);
         }
+        match filter.active {
+            // Spelled as in the partial index's condition, so that SQLite picks it.
+            Some(true) => conds.push("status NOT IN ('resolved', 'closed')".to_owned()),
+            Some(false) => conds.push("status IN ('resolved', 'closed')".to_owned()),
+            None => {}
+        }
         if let Some(s) = filter.status {
             text_binds.push((binds.len() + 1, s.as_str().to_owned()));
             conds.push(format!("status = ${}", binds.len() + 1));
@@ -473,7 +486,7 @@ impl Store {
         };
         let n = binds.len() + text_binds.len();
         let list_sql = format!(
-            "SELECT {COLUMNS} FROM tickets{where_} ORDER BY next_due_at ASC NULLS LAST, id ASC LIMIT ${} OFFSET ${}",
+            "SELECT {COLUMNS} FROM tickets{where_} ORDER BY COALESCE(next_due_at, 9223372036854775807), id LIMIT ${} OFFSET ${}",
             n + 1,
             n + 2
         );
@@ -488,14 +501,23 @@ impl Store {
             list = list.bind(t.clone());
             count = count.bind(t.clone());
         }
-        let rows = list
-            .bind(filter.limit.clamp(1, 200))
+        let limit = filter.limit.clamp(1, 200);
+        // One more than asked tells whether there is a next page without counting.
+        let mut rows = list
+            .bind(limit + 1)
             .bind(filter.offset.max(0))
             .fetch_all(&self.pool)
             .await?;
-        let total: i64 = count.fetch_one(&self.pool).await?.try_get("n")?;
+        let has_more = i64::try_from(rows.len()).unwrap_or(i64::MAX) > limit;
+        rows.truncate(usize::try_from(limit).unwrap_or(200));
+        let total = if filter.count {
+            Some(count.fetch_one(&self.pool).await?.try_get("n")?)
+        } else {
+            None
+        };
         Ok(TicketPage {
             items: rows.iter().map(ticket).collect::<Result<_, _>>()?,
+            has_more,
             total,
         })
     }

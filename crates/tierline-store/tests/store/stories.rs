@@ -414,6 +414,7 @@ async fn organisations_never_see_each_other(backend: Backend) {
             &d.vendor,
             &TicketFilter {
                 limit: 50,
+                count: true,
                 ..Default::default()
             },
             monday()
@@ -421,7 +422,7 @@ async fn organisations_never_see_each_other(backend: Backend) {
         .await
         .unwrap()
         .total,
-        0
+        Some(0)
     );
     assert!(matches!(
         s.create_customer(ann, "Mine now", monday()).await,
@@ -521,13 +522,36 @@ async fn queues_filter_and_sort_by_nearest_due(backend: Backend) {
             &TicketFilter {
                 limit: 2,
                 offset: 2,
+                count: true,
                 ..Default::default()
             },
             monday(),
         )
         .await
         .unwrap();
-    assert_eq!((page.total, ids(page)), (4, vec![c5.id, c1.id]));
+    assert_eq!((page.total, page.has_more), (Some(4), false));
+    assert_eq!(ids(page), vec![c5.id, c1.id]);
+    let first = s
+        .tickets(
+            &d.agent,
+            &TicketFilter {
+                limit: 2,
+                ..Default::default()
+            },
+            monday(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        (first.total, first.has_more, first.items.len()),
+        (None, true, 2)
+    );
+    let active = all(TicketFilter {
+        active: Some(true),
+        ..Default::default()
+    })
+    .await;
+    assert_eq!(ids(active).len(), 4);
     let due = all(TicketFilter {
         due_before: Some(ts("2026-11-16T12:00:00+02:00")),
         ..Default::default()

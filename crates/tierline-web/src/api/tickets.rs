@@ -109,6 +109,10 @@ pub struct ListQuery {
     assignee_id: Option<UserId>,
     breached: Option<bool>,
     due_before: Option<Timestamp>,
+    /// Only active tickets (not resolved or closed): a queue.
+    active: Option<bool>,
+    /// Also count all matches (`total`); costs a scan of the matches.
+    count: Option<bool>,
     limit: Option<i64>,
     offset: Option<i64>,
 }
@@ -131,6 +135,8 @@ pub async fn list(
         assignee_id: q.assignee_id,
         breached: q.breached,
         due_before: q.due_before,
+        active: q.active,
+        count: q.count.unwrap_or(false),
         limit,
         offset: q.offset.unwrap_or(0).max(0),
     };

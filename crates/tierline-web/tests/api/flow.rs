@@ -92,7 +92,7 @@ pub async fn a_request_from_portal_to_resolution(backend: Backend) {
     let queue = ok(
         app,
         "GET",
-        "/api/v1/tickets?line=1&status=new",
+        "/api/v1/tickets?line=1&status=new&count=true",
         &d.agent,
         json!(null),
     )
@@ -175,7 +175,7 @@ pub async fn a_request_from_portal_to_resolution(backend: Backend) {
     let mine = ok(
         app,
         "GET",
-        &format!("/api/v1/tickets?assignee_id={}", d.agent_id),
+        &format!("/api/v1/tickets?assignee_id={}&count=true", d.agent_id),
         &d.agent,
         json!(null),
     )
@@ -367,7 +367,9 @@ pub async fn idempotency_keys_make_ticket_creation_retry_safe(backend: Backend) 
     }
     ids.dedup();
     assert_eq!(ids.len(), 1, "{ids:?}");
-    let (_, mine) = app.call("GET", "/api/v1/tickets", Some(&d.ann), None).await;
+    let (_, mine) = app
+        .call("GET", "/api/v1/tickets?count=true", Some(&d.ann), None)
+        .await;
     assert_eq!(mine["total"], 2);
 }
 

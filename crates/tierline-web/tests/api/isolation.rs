@@ -146,7 +146,7 @@ pub async fn other_organisations_objects_are_not_found_on_any_endpoint(backend: 
         let (_, list) = app
             .call(
                 "GET",
-                &format!("/api/v1/tickets?customer_id={}", d.globex),
+                &format!("/api/v1/tickets?customer_id={}&count=true", d.globex),
                 Some(token),
                 None,
             )
