@@ -13,6 +13,8 @@ pub use clock::{Clock, SystemClock};
 mod contracts;
 mod customers;
 mod error;
+mod groups;
+pub use groups::Group;
 mod model;
 mod pool;
 pub mod secrets;

@@ -164,6 +164,8 @@ pub struct Ticket {
     pub status: Status,
     /// The agent working on it.
     pub assignee_id: Option<UserId>,
+    /// The group it is given to.
+    pub group_id: Option<i64>,
     /// Who recorded it.
     pub created_by: Option<UserId>,
     /// When the request arrived: the clocks start here.

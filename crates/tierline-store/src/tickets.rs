@@ -60,6 +60,8 @@ pub struct TicketFilter {
     pub customer_id: Option<CustomerId>,
     /// Assignee.
     pub assignee_id: Option<UserId>,
+    /// Group.
+    pub group_id: Option<i64>,
     /// Only tickets whose nearest running clock is past due (true) or not (false).
     pub breached: Option<bool>,
     /// Only tickets whose nearest due time is before this.
@@ -88,7 +90,7 @@ pub struct TicketPage {
 }
 
 const COLUMNS: &str = "id, customer_id, system_id, contract_version_id, subject, description, channel, class, line, status, \
-    assignee_id, created_by, opened_at, first_response_at, resolved_at, spec_agreed_at, work_started_at, \
+    assignee_id, group_id, created_by, opened_at, first_response_at, resolved_at, spec_agreed_at, work_started_at, \
     individual_reaction_secs, individual_resolution_secs, next_due_at, updated_at";
 
 fn corrupt(what: &str) -> StoreError {
@@ -110,6 +112,7 @@ fn ticket(r: &AnyRow) -> Result<Ticket, StoreError> {
         line: Line::try_from(r.try_get::<i64, _>("line")?).map_err(|_| corrupt("line"))?,
         status: Status::parse(&status).ok_or_else(|| corrupt("status"))?,
         assignee_id: r.try_get::<Option<i64>, _>("assignee_id")?.map(UserId),
+        group_id: r.try_get("group_id")?,
         created_by: r.try_get::<Option<i64>, _>("created_by")?.map(UserId),
         opened_at: from_db(r.try_get("opened_at")?)?,
         first_response_at: opt_from_db(r.try_get("first_response_at")?)?,
@@ -454,6 +457,9 @@ impl Store {
         if let Some(l) = filter.line {
             add("line = ?", i64::from(l.number()), &mut conds);
         }
+        if let Some(g) = filter.group_id {
+            add("group_id = ?", g, &mut conds);
+        }
         if let Some(a) = filter.assignee_id {
             add("assignee_id = ?", a.0, &mut conds);
         }
@@ -730,6 +736,59 @@ impl Store {
         )
         .await?;
         tx.commit().await?;
+        Ok(t)
+    }
+
+    /// Gives a ticket to a group, or takes it away from one (agents only).
+    pub async fn assign_group(
+        &self,
+        viewer: &Viewer,
+        id: TicketId,
+        group: Option<i64>,
+        now: Timestamp,
+    ) -> Result<Ticket, StoreError> {
+        viewer.require_staff()?;
+        if let Some(g) = group {
+            match self.group(viewer, g).await {
+                Err(StoreError::NotFound) => {
+                    return Err(StoreError::invalid("group_id", "no such group"));
+                }
+                other => {
+                    other?;
+                }
+            }
+        }
+        let (mut tx, mut t, _) = self.lock(viewer, id).await?;
+        insert_event(
+            &mut tx,
+            id,
+            now,
+            Some(viewer.user_id),
+            &Change {
+                kind: "group",
+                public: false,
+                data: json!({"from": t.group_id, "to": group}),
+            },
+        )
+        .await?;
+        sqlx::query("UPDATE tickets SET group_id = $1, updated_at = $2 WHERE id = $3")
+            .bind(group)
+            .bind(to_db(now))
+            .bind(id.0)
+            .execute(&mut *tx)
+            .await?;
+        audit::record(
+            &mut tx,
+            now,
+            Some(viewer.user_id),
+            "ticket.group",
+            &format!("ticket:{id}"),
+            &json!({"group_id": group}),
+        )
+        .await?;
+        tx.commit().await?;
+        t.group_id = group;
+        t.updated_at = now;
         Ok(t)
     }
 

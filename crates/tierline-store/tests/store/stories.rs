@@ -34,6 +34,7 @@ pub const ALL: &[(&str, Story)] = &[
     story!(timers_fire_once_at_their_instant_across_restarts),
     story!(two_nodes_never_fire_a_timer_twice),
     story!(line_4_tracks_the_vendor_and_shares_only_with_its_contact),
+    story!(groups_of_agents_take_tickets),
 ];
 
 async fn desk(backend: Backend) -> (TestDb, Desk) {
@@ -965,4 +966,75 @@ async fn line_4_tracks_the_vendor_and_shares_only_with_its_contact(backend: Back
             .await,
         Err(StoreError::Forbidden(_))
     ));
+}
+
+async fn groups_of_agents_take_tickets(backend: Backend) {
+    let (_db, d) = desk(backend).await;
+    let s = &d.store;
+    let now = monday();
+    let dba = s.create_group(&d.admin, "Databases", now).await.unwrap();
+    assert!(matches!(
+        s.create_group(&d.admin, "Databases", now).await,
+        Err(StoreError::Conflict(_))
+    ));
+    assert!(matches!(
+        s.create_group(&d.agent, "Mine", now).await,
+        Err(StoreError::Forbidden(_))
+    ));
+    let g = s
+        .add_group_member(&d.admin, dba.id, d.agent.user_id, now)
+        .await
+        .unwrap();
+    assert_eq!(g.members, vec![d.agent.user_id]);
+    assert!(
+        s.add_group_member(&d.admin, dba.id, d.acme_user.user_id, now)
+            .await
+            .is_err(),
+        "only agents"
+    );
+    assert!(matches!(
+        s.groups(&d.acme_user).await,
+        Err(StoreError::Forbidden(_))
+    ));
+    let t = d.ticket(&d.acme_user, &d.acme, 4, now).await;
+    let given = s
+        .assign_group(&d.agent, t.id, Some(dba.id), now)
+        .await
+        .unwrap();
+    assert_eq!(given.group_id, Some(dba.id));
+    assert!(matches!(
+        s.assign_group(&d.agent, t.id, Some(999), now).await,
+        Err(StoreError::Invalid {
+            field: "group_id",
+            ..
+        })
+    ));
+    let page = s
+        .tickets(
+            &d.agent,
+            &TicketFilter {
+                group_id: Some(dba.id),
+                limit: 50,
+                ..Default::default()
+            },
+            now,
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        page.items.iter().map(|x| x.id).collect::<Vec<_>>(),
+        vec![t.id]
+    );
+    assert_eq!(
+        s.ticket(&d.acme_user, t.id).await.unwrap().group_id,
+        Some(dba.id)
+    );
+    assert!(
+        s.ticket_events(&d.acme_user, t.id)
+            .await
+            .unwrap()
+            .iter()
+            .all(|e| e.kind != "group"),
+        "internal"
+    );
 }

@@ -1,6 +1,7 @@
 //! The REST API under `/api/v1`.
 
 pub(crate) mod customers;
+pub(crate) mod groups;
 pub(crate) mod session;
 pub(crate) mod tickets;
 pub(crate) mod users;
@@ -14,6 +15,9 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/session", post(session::sign_in).delete(session::sign_out))
         .route("/me", get(users::me))
+        .route("/groups", get(groups::list).post(groups::create))
+        .route("/groups/{id}/members", post(groups::add_member))
+        .route("/tickets/{id}/group", post(groups::assign))
         .route("/customers", get(customers::list).post(customers::create))
         .route("/customers/{id}", get(customers::get))
         .route(

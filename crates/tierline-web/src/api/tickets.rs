@@ -107,6 +107,7 @@ pub struct ListQuery {
     line: Option<Line>,
     customer_id: Option<CustomerId>,
     assignee_id: Option<UserId>,
+    group_id: Option<i64>,
     breached: Option<bool>,
     due_before: Option<Timestamp>,
     /// Only active tickets (not resolved or closed): a queue.
@@ -133,6 +134,7 @@ pub async fn list(
         line: q.line,
         customer_id: q.customer_id,
         assignee_id: q.assignee_id,
+        group_id: q.group_id,
         breached: q.breached,
         due_before: q.due_before,
         active: q.active,

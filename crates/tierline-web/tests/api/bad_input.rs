@@ -25,6 +25,8 @@ async fn footprint(url: &str) -> Vec<i64> {
         "outbox",
         "idempotency_keys",
         "sessions",
+        "agent_groups",
+        "group_members",
     ] {
         let row = sqlx::query(sqlx::AssertSqlSafe(format!(
             "SELECT COUNT(*) AS n FROM {table}"
@@ -93,6 +95,11 @@ fn endpoints(d: &Desk) -> Vec<(String, Value)> {
             format!("/api/v1/tickets/{t}/time"),
             json!({"minutes": 30, "note": "call", "consultation": true}),
         ),
+        (
+            format!("/api/v1/tickets/{t}/group"),
+            json!({"group_id": null}),
+        ),
+        ("/api/v1/groups".into(), json!({"name": "Databases"})),
     ]
 }
 

@@ -112,6 +112,12 @@ fn cases(d: &Desk) -> Vec<Case> {
     add("GET", "/api/v1/customers/{}/consultation", c, None);
     add("GET", "/api/v1/tickets/{}/vendor", t, None);
     add(
+        "POST",
+        "/api/v1/tickets/{}/group",
+        t,
+        Some(json!({"group_id": null})),
+    );
+    add(
         "PUT",
         "/api/v1/tickets/{}/vendor",
         t,
