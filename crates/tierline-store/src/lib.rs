@@ -7,6 +7,8 @@
 
 mod audit;
 mod batch;
+mod classification;
+pub use classification::{AutoClass, StoredRule, TrainingExample};
 mod clock;
 pub use audit::AuditEntry;
 pub use clock::{Clock, SystemClock};

@@ -166,6 +166,8 @@ pub struct Ticket {
     pub assignee_id: Option<UserId>,
     /// The group it is given to.
     pub group_id: Option<i64>,
+    /// The classifier was unsure: line 1 is to qualify it.
+    pub needs_qualification: bool,
     /// Who recorded it.
     pub created_by: Option<UserId>,
     /// When the request arrived: the clocks start here.

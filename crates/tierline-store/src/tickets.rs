@@ -45,6 +45,8 @@ pub struct NewTicket {
     pub individual_reaction: Option<SignedDuration>,
     /// An individual resolution target.
     pub individual_resolution: Option<SignedDuration>,
+    /// What the classifier said, when it chose the class.
+    pub auto_class: Option<crate::AutoClass>,
 }
 
 /// Filters of the ticket list; all optional.
@@ -62,6 +64,8 @@ pub struct TicketFilter {
     pub assignee_id: Option<UserId>,
     /// Group.
     pub group_id: Option<i64>,
+    /// Only tickets the classifier was unsure of (true) or not (false).
+    pub needs_qualification: Option<bool>,
     /// Only tickets whose nearest running clock is past due (true) or not (false).
     pub breached: Option<bool>,
     /// Only tickets whose nearest due time is before this.
@@ -90,7 +94,7 @@ pub struct TicketPage {
 }
 
 const COLUMNS: &str = "id, customer_id, system_id, contract_version_id, subject, description, channel, class, line, status, \
-    assignee_id, group_id, created_by, opened_at, first_response_at, resolved_at, spec_agreed_at, work_started_at, \
+    assignee_id, group_id, needs_qualification, created_by, opened_at, first_response_at, resolved_at, spec_agreed_at, work_started_at, \
     individual_reaction_secs, individual_resolution_secs, next_due_at, updated_at";
 
 fn corrupt(what: &str) -> StoreError {
@@ -113,6 +117,7 @@ fn ticket(r: &AnyRow) -> Result<Ticket, StoreError> {
         status: Status::parse(&status).ok_or_else(|| corrupt("status"))?,
         assignee_id: r.try_get::<Option<i64>, _>("assignee_id")?.map(UserId),
         group_id: r.try_get("group_id")?,
+        needs_qualification: r.try_get::<i64, _>("needs_qualification")? != 0,
         created_by: r.try_get::<Option<i64>, _>("created_by")?.map(UserId),
         opened_at: from_db(r.try_get("opened_at")?)?,
         first_response_at: opt_from_db(r.try_get("first_response_at")?)?,
@@ -310,8 +315,8 @@ impl Store {
         let mut tx = self.begin_write().await?;
         let row = sqlx::query(own_sql(format!(
             "INSERT INTO tickets (customer_id, system_id, contract_version_id, subject, description, channel, class, line, \
-             status, created_by, opened_at, individual_reaction_secs, individual_resolution_secs, updated_at, next_due_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, 1, 'new', $8, $9, $10, $11, $12, $13) RETURNING {COLUMNS}"
+             status, created_by, opened_at, individual_reaction_secs, individual_resolution_secs, updated_at, next_due_at, \
+             needs_qualification) VALUES ($1, $2, $3, $4, $5, $6, $7, 1, 'new', $8, $9, $10, $11, $12, $13, $14) RETURNING {COLUMNS}"
         )))
         .bind(customer_id.0)
         .bind(new.system_id.map(|s| s.0))
@@ -326,6 +331,7 @@ impl Store {
         .bind(resolution)
         .bind(to_db(now))
         .bind(next_due_at.map(to_db))
+        .bind(i64::from(new.auto_class.as_ref().is_some_and(|a| a.needs_qualification)))
         .fetch_one(&mut *tx)
         .await?;
         let t = ticket(&row)?;
@@ -342,8 +348,11 @@ impl Store {
         }
         // The timeline's first event, the timers and the audit entry in one round trip.
         let mut batch = Batch::default();
-        let created =
+        let mut created =
             json!({"status": "new", "class": new.class, "line": 1, "channel": new.channel});
+        if let Some(auto) = &new.auto_class {
+            created["classified"] = json!(auto);
+        }
         batch.push(
             "INSERT INTO ticket_events (ticket_id, at, actor_id, kind, public, data) VALUES ($1, $2, $3, 'created', 1, $4)",
             vec![Arg::Int(t.id.0), Arg::Int(to_db(opened_at)), Arg::Int(viewer.user_id.0), Arg::Text(created.to_string())],
@@ -456,6 +465,9 @@ impl Store {
         }
         if let Some(l) = filter.line {
             add("line = ?", i64::from(l.number()), &mut conds);
+        }
+        if let Some(q) = filter.needs_qualification {
+            add("needs_qualification = ?", i64::from(q), &mut conds);
         }
         if let Some(g) = filter.group_id {
             add("group_id = ?", g, &mut conds);
@@ -656,7 +668,8 @@ impl Store {
         viewer.require_staff()?;
         let reason = non_empty("reason", reason, 2000)?;
         let (mut tx, mut t, contract) = self.lock(viewer, id).await?;
-        if t.class == class {
+        // Confirming the class of a ticket the classifier was unsure of is a qualification too.
+        if t.class == class && !t.needs_qualification {
             return Err(StoreError::invalid(
                 "class",
                 "the ticket already has this class",
@@ -670,11 +683,21 @@ impl Store {
             &Change {
                 kind: "class",
                 public: false,
-                data: json!({"from": t.class, "to": class, "reason": reason}),
+                data: json!({"from": t.class, "to": class, "reason": reason, "qualified": t.needs_qualification}),
             },
         )
         .await?;
+        // Every agent's decision on a class teaches the classifier.
+        sqlx::query("INSERT INTO classifier_examples (subject, body, class, ticket_id, created_at) VALUES ($1, $2, $3, $4, $5)")
+            .bind(&t.subject)
+            .bind(&t.description)
+            .bind(i64::from(class.number()))
+            .bind(id.0)
+            .bind(to_db(now))
+            .execute(&mut *tx)
+            .await?;
         t.class = class;
+        t.needs_qualification = false;
         let t = self.finish(&mut tx, t, &contract, now).await?;
         audit::record(
             &mut tx,
@@ -967,7 +990,7 @@ impl Store {
         crate::timers::sync(tx, t.id, &clocks).await?;
         sqlx::query(
             "UPDATE tickets SET class = $1, line = $2, status = $3, assignee_id = $4, first_response_at = $5, resolved_at = $6, \
-             spec_agreed_at = $7, work_started_at = $8, next_due_at = $9, updated_at = $10 WHERE id = $11",
+             spec_agreed_at = $7, work_started_at = $8, next_due_at = $9, updated_at = $10, needs_qualification = $12 WHERE id = $11",
         )
         .bind(i64::from(t.class.number()))
         .bind(i64::from(t.line.number()))
@@ -980,6 +1003,7 @@ impl Store {
         .bind(t.next_due_at.map(to_db))
         .bind(to_db(now))
         .bind(t.id.0)
+        .bind(i64::from(t.needs_qualification))
         .execute(&mut **tx)
         .await?;
         Ok(t)

@@ -65,6 +65,7 @@ impl TestApp {
             store: store.clone(),
             clock: clock.clone(),
             secure_cookies: false,
+            classifier: Default::default(),
         };
         tokio::spawn(async move {
             let _ = tierline_web::serve(listener, state, async {

@@ -3,6 +3,7 @@
 
 mod api;
 mod auth;
+pub mod classifier;
 mod error;
 mod extract;
 mod health;
@@ -35,6 +36,8 @@ pub struct AppState {
     pub clock: Arc<dyn Clock>,
     /// Whether session cookies are marked `Secure` (served over HTTPS, directly or behind a proxy).
     pub secure_cookies: bool,
+    /// The request classifier.
+    pub classifier: Arc<classifier::ClassifierService>,
 }
 
 impl std::fmt::Debug for AppState {

@@ -10,7 +10,7 @@ use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
 use crate::AppState;
-use crate::api::{customers, groups, session, tickets, users};
+use crate::api::{classify, customers, groups, session, tickets, users};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -23,6 +23,7 @@ use crate::api::{customers, groups, session, tickets, users};
     ),
     paths(
         session::sign_in, session::sign_out,
+        classify::classify, classify::rules, classify::set_rules,
         groups::list, groups::create, groups::add_member, groups::assign,
         users::me, users::list, users::get, users::create, users::tokens, users::create_token, users::revoke_token,
         customers::list, customers::create, customers::get, customers::systems, customers::create_system,
@@ -39,6 +40,7 @@ use crate::api::{customers, groups, session, tickets, users};
         (name = "users", description = "Staff, customer users and vendor contacts"),
         (name = "tokens", description = "API tokens"),
         (name = "session", description = "Signing in to the web app"),
+        (name = "classifier", description = "Automatic classification of requests"),
     )
 )]
 struct ApiDoc;

@@ -46,6 +46,8 @@ enum Command {
     Token(TokenCommand),
     /// Prints the OpenAPI document of the REST API.
     Openapi,
+    /// Classifies requests read as JSON Lines on stdin ({"subject", "body"}), or measures the classifier.
+    Classify(ClassifyArgs),
     /// SLA computations: evaluate calendar queries, explain a request's due times.
     #[command(subcommand)]
     Sla(SlaCommand),
@@ -62,6 +64,29 @@ pub struct ServeArgs {
     /// Log format: text or json.
     #[arg(long, env = "TIERLINE_LOG_FORMAT", default_value = "text", value_parser = ["text", "json"])]
     pub log_format: String,
+}
+
+#[derive(Debug, Args)]
+pub struct ClassifyArgs {
+    #[command(subcommand)]
+    action: Option<ClassifyAction>,
+}
+
+#[derive(Debug, Subcommand)]
+enum ClassifyAction {
+    /// Accuracy, macro-F1 and the confusion matrix on a labelled JSON Lines file ("class" on each line).
+    Eval {
+        /// The labelled file.
+        file: PathBuf,
+    },
+    /// Stratified k-fold cross-validation on a labelled file (the shipped set if none is given).
+    Cv {
+        /// The labelled file.
+        file: Option<PathBuf>,
+        /// Number of folds.
+        #[arg(long, default_value_t = 5)]
+        folds: usize,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -183,6 +208,15 @@ pub fn run() -> ExitCode {
         }),
         Command::Openapi => writeln!(io::stdout(), "{}", tierline_web::openapi_document())
             .map_err(anyhow::Error::from),
+        Command::Classify(args) => match args.action {
+            None => crate::classify::run(io::stdin().lock(), io::stdout().lock()),
+            Some(ClassifyAction::Eval { file }) => {
+                crate::classify::eval(&file, io::stdout().lock())
+            }
+            Some(ClassifyAction::Cv { file, folds }) => {
+                crate::classify::cv(file.as_deref(), folds, io::stdout().lock())
+            }
+        },
         Command::Sla(SlaCommand::Eval) => {
             let stdin = io::stdin().lock();
             let stdout = io::stdout().lock();

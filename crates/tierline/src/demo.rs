@@ -243,6 +243,7 @@ pub async fn run(db: &str, mut out: impl Write) -> anyhow::Result<()> {
             opened_at: None,
             individual_reaction: None,
             individual_resolution: Some(SignedDuration::from_hours(8)).filter(|_| class == 2),
+            auto_class: None,
         };
         let ticket = store
             .create_ticket(&opener, new, t)

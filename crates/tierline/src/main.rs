@@ -1,6 +1,7 @@
 //! The tierline binary: parses the command line and hands over to the command asked for.
 
 mod admin;
+mod classify;
 mod cli;
 mod demo;
 mod server;

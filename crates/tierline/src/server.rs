@@ -39,6 +39,7 @@ pub async fn serve(db: &str, listen: SocketAddr, secure_cookies: bool) -> anyhow
         store: store.clone(),
         clock,
         secure_cookies,
+        classifier: Default::default(),
     };
     let served = tierline_web::serve(listener, state, shutdown_signal()).await;
     let _ = stop_tx.send(true);

@@ -135,6 +135,7 @@ impl Desk {
                     opened_at: None,
                     individual_reaction: None,
                     individual_resolution: None,
+                    auto_class: None,
                 },
                 at,
             )

@@ -442,6 +442,7 @@ fn new_ticket() -> NewTicket {
         opened_at: None,
         individual_reaction: None,
         individual_resolution: None,
+        auto_class: None,
     }
 }
 

@@ -1,5 +1,6 @@
 //! The REST API under `/api/v1`.
 
+pub(crate) mod classify;
 pub(crate) mod customers;
 pub(crate) mod groups;
 pub(crate) mod session;
@@ -15,6 +16,11 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/session", post(session::sign_in).delete(session::sign_out))
         .route("/me", get(users::me))
+        .route("/classify", post(classify::classify))
+        .route(
+            "/classifier/rules",
+            get(classify::rules).put(classify::set_rules),
+        )
         .route("/groups", get(groups::list).post(groups::create))
         .route("/groups/{id}/members", post(groups::add_member))
         .route("/tickets/{id}/group", post(groups::assign))

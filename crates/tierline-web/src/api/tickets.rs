@@ -32,7 +32,9 @@ pub struct NewTicketBody {
     description: String,
     #[serde(default = "api_channel")]
     channel: Channel,
-    class: Class,
+    /// Left out, the classifier chooses (and says how sure it is).
+    #[serde(default)]
+    class: Option<Class>,
     /// When the request arrived, if earlier than now (agents only).
     #[serde(default)]
     opened_at: Option<Timestamp>,
@@ -67,16 +69,27 @@ pub async fn create(
     };
     // The raw bytes are the request's fingerprint: a retry sends the same ones.
     let fingerprint = tierline_store::secrets::sha256_hex(&bytes);
+    // Every request is classified; a class given by the caller wins, with the classifier's view
+    // still recorded. Below the threshold the ticket waits on line 1 for qualification.
+    let classifier = s.classifier.get(&s.store).await?;
+    let verdict = classifier.classify(&b.subject, &b.description);
+    let auto_class = tierline_store::AutoClass {
+        class: verdict.class,
+        confidence: verdict.confidence,
+        reasons: verdict.reasons,
+        needs_qualification: b.class.is_none() && verdict.needs_qualification,
+    };
     let new = NewTicket {
         customer_id: b.customer_id,
         system_id: b.system_id,
         subject: b.subject,
         description: b.description,
         channel: b.channel,
-        class: b.class,
+        class: b.class.unwrap_or(verdict.class),
         opened_at: b.opened_at,
         individual_reaction: minutes(b.individual_reaction_minutes),
         individual_resolution: minutes(b.individual_resolution_minutes),
+        auto_class: Some(auto_class),
     };
     let (ticket, replayed) = s
         .store
@@ -108,6 +121,8 @@ pub struct ListQuery {
     customer_id: Option<CustomerId>,
     assignee_id: Option<UserId>,
     group_id: Option<i64>,
+    /// Only tickets the classifier was unsure of, waiting for qualification.
+    needs_qualification: Option<bool>,
     breached: Option<bool>,
     due_before: Option<Timestamp>,
     /// Only active tickets (not resolved or closed): a queue.
@@ -135,6 +150,7 @@ pub async fn list(
         customer_id: q.customer_id,
         assignee_id: q.assignee_id,
         group_id: q.group_id,
+        needs_qualification: q.needs_qualification,
         breached: q.breached,
         due_before: q.due_before,
         active: q.active,
@@ -246,11 +262,13 @@ pub async fn class(
     ApiPath(id): ApiPath<i64>,
     ApiJson(b): ApiJson<ClassBody>,
 ) -> Result<Json<Ticket>, ApiError> {
-    Ok(Json(
-        s.store
-            .set_class(&v, TicketId(id), b.class, &b.reason, s.clock.now())
-            .await?,
-    ))
+    let ticket = s
+        .store
+        .set_class(&v, TicketId(id), b.class, &b.reason, s.clock.now())
+        .await?;
+    // The correction is a training example now: learn from it.
+    s.classifier.retrain(s.store.clone());
+    Ok(Json(ticket))
 }
 
 #[derive(Deserialize, utoipa::ToSchema)]

@@ -27,6 +27,8 @@ async fn footprint(url: &str) -> Vec<i64> {
         "sessions",
         "agent_groups",
         "group_members",
+        "classifier_examples",
+        "classifier_rules",
     ] {
         let row = sqlx::query(sqlx::AssertSqlSafe(format!(
             "SELECT COUNT(*) AS n FROM {table}"
@@ -100,6 +102,10 @@ fn endpoints(d: &Desk) -> Vec<(String, Value)> {
             json!({"group_id": null}),
         ),
         ("/api/v1/groups".into(), json!({"name": "Databases"})),
+        (
+            "/api/v1/classify".into(),
+            json!({"subject": "Site down", "body": ""}),
+        ),
     ]
 }
 

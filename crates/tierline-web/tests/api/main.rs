@@ -8,6 +8,7 @@
 )]
 
 mod bad_input;
+mod classification;
 mod desk;
 mod flow;
 mod isolation;
@@ -34,5 +35,6 @@ fn main() {
         story!(flow::password_sign_in_sessions_and_rate_limits),
         story!(isolation::other_organisations_objects_are_not_found_on_any_endpoint),
         story!(bad_input::bad_input_gets_a_4xx_problem_and_writes_nothing),
+        story!(classification::new_requests_are_classified_and_agents_teach_the_classifier),
     ]);
 }

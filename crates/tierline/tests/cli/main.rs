@@ -7,6 +7,7 @@
     reason = "tests fail loudly; helpers outside #[test] functions too"
 )]
 
+mod classify;
 mod serve;
 mod sla_eval;
 mod sla_explain;
