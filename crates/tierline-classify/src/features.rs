@@ -31,6 +31,7 @@ pub(crate) fn extract(subject: &str, body: &str) -> (Features, Lang) {
     let (subject, body) = (text::normalise(subject), text::normalise(body));
     let lang = text::language(&format!("{subject} {body}"));
     let mut counts: HashMap<u32, (f32, Option<String>)> = HashMap::new();
+    let mut gram_ids: Vec<u32> = Vec::new();
     let mut add = |feature: String, shown: Option<String>| {
         let e = counts.entry(hash(&feature)).or_insert((0.0, None));
         e.0 += 1.0;
@@ -73,10 +74,17 @@ pub(crate) fn extract(subject: &str, body: &str) -> (Features, Lang) {
             let chars: Vec<char> = format!("<{}>", w.shown).chars().collect();
             for n in 3..=4 {
                 for gram in chars.windows(n) {
-                    add(format!("c:{}", gram.iter().collect::<String>()), None);
+                    // Hashed from the characters directly: no string per n-gram.
+                    let mut h = DefaultHasher::new();
+                    "c:".hash(&mut h);
+                    gram.hash(&mut h);
+                    gram_ids.push(u32::try_from(h.finish() % DIM as u64).unwrap_or(0));
                 }
             }
         }
+    }
+    for id in gram_ids {
+        counts.entry(id).or_insert((0.0, None)).0 += 1.0;
     }
     let mut entries: Vec<(u32, f32, Option<String>)> = counts
         .into_iter()

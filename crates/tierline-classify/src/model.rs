@@ -49,7 +49,7 @@ impl Model {
                 for c in 0..CLASSES {
                     let err = p[c] - if c == *y { 1.0 } else { 0.0 };
                     for (&id, &v) in x.ids.iter().zip(&x.values) {
-                        let k = c * DIM + id as usize;
+                        let k = id as usize * CLASSES + c;
                         let grad = err * v + L2 * m.w[k];
                         g[k] += grad * grad;
                         m.w[k] -= RATE * grad / g[k].sqrt();
@@ -64,9 +64,11 @@ impl Model {
 
     pub(crate) fn scores(&self, x: &Features) -> [f32; CLASSES] {
         let mut s = self.b;
-        for (c, sc) in s.iter_mut().enumerate() {
-            for (&id, &v) in x.ids.iter().zip(&x.values) {
-                *sc += self.w[c * DIM + id as usize] * v;
+        // Feature-major weights: a feature's six class weights share one cache line.
+        for (&id, &v) in x.ids.iter().zip(&x.values) {
+            let row = &self.w[id as usize * CLASSES..(id as usize + 1) * CLASSES];
+            for (sc, w) in s.iter_mut().zip(row) {
+                *sc += w * v;
             }
         }
         s
@@ -82,10 +84,10 @@ impl Model {
             .filter_map(|((&id, &v), shown)| {
                 let mean_other: f32 = (0..CLASSES)
                     .filter(|&c| c != class)
-                    .map(|c| self.w[c * DIM + id as usize])
+                    .map(|c| self.w[id as usize * CLASSES + c])
                     .sum::<f32>()
                     / 5.0;
-                let lift = (self.w[class * DIM + id as usize] - mean_other) * v;
+                let lift = (self.w[id as usize * CLASSES + class] - mean_other) * v;
                 shown.as_deref().map(|s| (lift, s))
             })
             .filter(|(lift, _)| *lift > 0.0)
