@@ -6,6 +6,7 @@ use std::sync::OnceLock;
 use frostem::{Algorithm, Stemmer};
 use regex::Regex;
 use serde::Serialize;
+use unicode_normalization::UnicodeNormalization;
 
 /// The language a request was read as.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
@@ -28,9 +29,12 @@ pub(crate) struct Token {
     pub shown: String,
 }
 
-/// Lower case, `ё` as `е`, every apostrophe as `'`.
+/// Compatibility forms folded (NFKC: full-width letters, ligatures), lower case, `ё` as `е`,
+/// every apostrophe as `'`.
 pub(crate) fn normalise(text: &str) -> String {
-    text.to_lowercase()
+    text.nfkc()
+        .collect::<String>()
+        .to_lowercase()
         .chars()
         .map(|c| match c {
             'ё' => 'е',
@@ -273,6 +277,14 @@ pub(crate) fn tokens(normalised: &str, lang: Lang) -> Vec<Token> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn unicode_is_folded() {
+        assert_eq!(
+            normalise("ＳＥＲＶＥＲ ﬁle Пам’ять Ёлка"),
+            "server file пам'ять елка"
+        );
+    }
 
     #[test]
     fn languages_from_letters() {

@@ -12,9 +12,16 @@ use tokio::sync::RwLock;
 use crate::ApiError;
 
 /// Holds the current classifier; retraining replaces it without stopping anyone.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct ClassifierService {
     current: RwLock<Option<Arc<Classifier>>>,
+    threshold: f32,
+}
+
+impl Default for ClassifierService {
+    fn default() -> Self {
+        ClassifierService::with_threshold(tierline_classify::DEFAULT_THRESHOLD)
+    }
 }
 
 /// Compiles stored rules, saying which one is wrong.
@@ -50,7 +57,7 @@ pub fn shipped_rules() -> Vec<StoredRule> {
         .collect()
 }
 
-async fn build(store: &Store) -> Result<Classifier, ApiError> {
+async fn build(store: &Store, threshold: f32) -> Result<Classifier, ApiError> {
     let mut examples = parse_examples(tierline_classify::TEAM_SET).map_err(ApiError::internal)?;
     examples.extend(
         store
@@ -69,12 +76,22 @@ async fn build(store: &Store) -> Result<Classifier, ApiError> {
         None => default_rules(),
     };
     // Training takes a moment of CPU: off the async workers.
-    tokio::task::spawn_blocking(move || Classifier::train(&examples, rules))
-        .await
-        .map_err(ApiError::internal)
+    tokio::task::spawn_blocking(move || {
+        Classifier::train(&examples, rules).with_threshold(threshold)
+    })
+    .await
+    .map_err(ApiError::internal)
 }
 
 impl ClassifierService {
+    /// A service whose classifier marks answers under `threshold` as needing qualification.
+    pub fn with_threshold(threshold: f32) -> ClassifierService {
+        ClassifierService {
+            current: RwLock::new(None),
+            threshold: threshold.clamp(0.0, 1.0),
+        }
+    }
+
     /// The current classifier, trained now if there is none yet.
     pub async fn get(&self, store: &Store) -> Result<Arc<Classifier>, ApiError> {
         if let Some(c) = self.current.read().await.as_ref() {
@@ -84,7 +101,7 @@ impl ClassifierService {
         if let Some(c) = slot.as_ref() {
             return Ok(c.clone());
         }
-        let c = Arc::new(build(store).await?);
+        let c = Arc::new(build(store, self.threshold).await?);
         *slot = Some(c.clone());
         Ok(c)
     }
@@ -100,7 +117,7 @@ impl ClassifierService {
     pub fn retrain(self: &Arc<Self>, store: Store) {
         let me = self.clone();
         tokio::spawn(async move {
-            match build(&store).await {
+            match build(&store, me.threshold).await {
                 Ok(c) => *me.current.write().await = Some(Arc::new(c)),
                 Err(e) => {
                     tracing::error!(error = %e, "retraining the classifier failed; the previous one stays");

@@ -61,6 +61,9 @@ pub struct ServeArgs {
     /// Mark the session cookie Secure: set when users reach tierline over HTTPS (a proxy in front).
     #[arg(long, env = "TIERLINE_SECURE_COOKIES")]
     pub secure_cookies: bool,
+    /// Classifier confidence under which a new ticket waits on line 1 for qualification (0 to 1).
+    #[arg(long, env = "TIERLINE_CLASSIFY_THRESHOLD", default_value_t = tierline_classify::DEFAULT_THRESHOLD)]
+    pub classify_threshold: f32,
     /// Log format: text or json.
     #[arg(long, env = "TIERLINE_LOG_FORMAT", default_value = "text", value_parser = ["text", "json"])]
     pub log_format: String,
@@ -187,7 +190,12 @@ pub fn run() -> ExitCode {
         Command::Serve(args) => {
             crate::telemetry::init(args.log_format == "json");
             runtime().and_then(|rt| {
-                rt.block_on(crate::server::serve(&db, args.listen, args.secure_cookies))
+                rt.block_on(crate::server::serve(
+                    &db,
+                    args.listen,
+                    args.secure_cookies,
+                    args.classify_threshold,
+                ))
             })
         }
         Command::Migrate => runtime().and_then(|rt| {

@@ -20,7 +20,12 @@ pub async fn open(db: &str) -> anyhow::Result<Store> {
 }
 
 /// Serves until Ctrl-C or SIGTERM, then lets requests in flight finish.
-pub async fn serve(db: &str, listen: SocketAddr, secure_cookies: bool) -> anyhow::Result<()> {
+pub async fn serve(
+    db: &str,
+    listen: SocketAddr,
+    secure_cookies: bool,
+    classify_threshold: f32,
+) -> anyhow::Result<()> {
     let started = std::time::Instant::now();
     let store = open(db).await?;
     let listener = tokio::net::TcpListener::bind(listen)
@@ -39,7 +44,9 @@ pub async fn serve(db: &str, listen: SocketAddr, secure_cookies: bool) -> anyhow
         store: store.clone(),
         clock,
         secure_cookies,
-        classifier: Default::default(),
+        classifier: Arc::new(tierline_web::classifier::ClassifierService::with_threshold(
+            classify_threshold,
+        )),
     };
     let served = tierline_web::serve(listener, state, shutdown_signal()).await;
     let _ = stop_tx.send(true);
