@@ -641,18 +641,16 @@ impl Store {
         if viewer.is_staff() && status == Status::Open && t.first_response_at.is_none() {
             t.first_response_at = Some(now);
         }
-        let t = self.finish(&mut tx, t, &contract, now).await?;
-        audit::record(
-            &mut tx,
+        self.commit_change(
+            tx,
+            t,
+            &contract,
+            viewer,
             now,
-            Some(viewer.user_id),
             "ticket.status",
-            &format!("ticket:{id}"),
-            &json!({"status": status}),
+            json!({"status": status}),
         )
-        .await?;
-        tx.commit().await?;
-        Ok(t)
+        .await
     }
 
     /// Changes the class, with a reason (agents only); the clocks are re-timed from the original
@@ -698,18 +696,16 @@ impl Store {
             .await?;
         t.class = class;
         t.needs_qualification = false;
-        let t = self.finish(&mut tx, t, &contract, now).await?;
-        audit::record(
-            &mut tx,
+        self.commit_change(
+            tx,
+            t,
+            &contract,
+            viewer,
             now,
-            Some(viewer.user_id),
             "ticket.class",
-            &format!("ticket:{id}"),
-            &json!({"class": class}),
+            json!({"class": class}),
         )
-        .await?;
-        tx.commit().await?;
-        Ok(t)
+        .await
     }
 
     /// Escalates (`up`) or de-escalates a ticket one line, with a reason (agents only); never past
@@ -744,22 +740,20 @@ impl Store {
         )
         .await?;
         t.line = to;
-        let t = self.finish(&mut tx, t, &contract, now).await?;
-        audit::record(
-            &mut tx,
+        self.commit_change(
+            tx,
+            t,
+            &contract,
+            viewer,
             now,
-            Some(viewer.user_id),
             if up {
                 "ticket.escalate"
             } else {
                 "ticket.deescalate"
             },
-            &format!("ticket:{id}"),
-            &json!({"line": to}),
+            json!({"line": to}),
         )
-        .await?;
-        tx.commit().await?;
-        Ok(t)
+        .await
     }
 
     /// Gives a ticket to a group, or takes it away from one (agents only).
@@ -844,18 +838,16 @@ impl Store {
         )
         .await?;
         t.assignee_id = assignee;
-        let t = self.finish(&mut tx, t, &contract, now).await?;
-        audit::record(
-            &mut tx,
+        self.commit_change(
+            tx,
+            t,
+            &contract,
+            viewer,
             now,
-            Some(viewer.user_id),
             "ticket.assign",
-            &format!("ticket:{id}"),
-            &json!({"assignee_id": assignee}),
+            json!({"assignee_id": assignee}),
         )
-        .await?;
-        tx.commit().await?;
-        Ok(t)
+        .await
     }
 
     /// Class 6: records that the specification was agreed (starting the work-start clock) or that
@@ -903,14 +895,43 @@ impl Store {
             },
         )
         .await?;
-        let t = self.finish(&mut tx, t, &contract, now).await?;
+        self.commit_change(
+            tx,
+            t,
+            &contract,
+            viewer,
+            now,
+            "ticket.milestone",
+            json!({"milestone": what}),
+        )
+        .await
+    }
+
+    /// Writes a changed ticket with its recomputed clocks, records the audit entry and commits:
+    /// the common end of every change to a ticket.
+    #[allow(
+        clippy::too_many_arguments,
+        reason = "the parts of one change, passed through once"
+    )]
+    async fn commit_change(
+        &self,
+        mut tx: Transaction<'static, Any>,
+        t: Ticket,
+        contract: &Contract,
+        viewer: &Viewer,
+        now: Timestamp,
+        action: &str,
+        detail: serde_json::Value,
+    ) -> Result<Ticket, StoreError> {
+        let id = t.id;
+        let t = self.finish(&mut tx, t, contract, now).await?;
         audit::record(
             &mut tx,
             now,
             Some(viewer.user_id),
-            "ticket.milestone",
+            action,
             &format!("ticket:{id}"),
-            &json!({"milestone": what}),
+            &detail,
         )
         .await?;
         tx.commit().await?;
