@@ -201,10 +201,17 @@ impl Store {
 }
 
 pub(crate) fn viewer_of(u: &User) -> Viewer {
-    Viewer {
-        user_id: u.id,
-        role: u.role,
-        customer_id: u.customer_id,
-        lines: u.lines.clone(),
+    Viewer::from(u)
+}
+
+impl From<&User> for Viewer {
+    /// The user as the identity calls are made for.
+    fn from(u: &User) -> Viewer {
+        Viewer {
+            user_id: u.id,
+            role: u.role,
+            customer_id: u.customer_id,
+            lines: u.lines.clone(),
+        }
     }
 }

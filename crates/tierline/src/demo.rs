@@ -49,12 +49,7 @@ const SUBJECTS: [(i64, &str); 12] = [
 ];
 
 fn viewer(u: &tierline_store::User) -> Viewer {
-    Viewer {
-        user_id: u.id,
-        role: u.role,
-        customer_id: u.customer_id,
-        lines: u.lines.clone(),
-    }
+    Viewer::from(u)
 }
 
 fn terms(value: serde_json::Value) -> anyhow::Result<ContractTerms> {

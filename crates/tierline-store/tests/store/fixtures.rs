@@ -32,12 +32,7 @@ pub struct Desk {
 }
 
 pub fn viewer(u: &tierline_store::User) -> Viewer {
-    Viewer {
-        user_id: u.id,
-        role: u.role,
-        customer_id: u.customer_id,
-        lines: u.lines.clone(),
-    }
+    Viewer::from(u)
 }
 
 async fn user(
