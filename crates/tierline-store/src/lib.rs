@@ -40,7 +40,7 @@ pub use model::*;
 pub use pool::{Backend, Store};
 pub use tickets::{NewTicket, TicketFilter, TicketPage};
 pub use timers::{FiredTimer, OutboxMessage};
-pub use users::NewUser;
+pub use users::{NewUser, UserChange};
 pub use viewer::{Role, Viewer};
 
 /// SQL put together from this crate's own constants and `$n` placeholders, never from input:

@@ -200,6 +200,94 @@ impl Store {
     }
 }
 
+/// Changes to a user; what is left out stays.
+#[derive(Clone, Debug, Default)]
+pub struct UserChange {
+    /// A new display name.
+    pub name: Option<String>,
+    /// New lines (agents).
+    pub lines: Option<Vec<Line>>,
+    /// Disable (their tokens and sessions stop working at once) or enable.
+    pub disabled: Option<bool>,
+    /// A new password.
+    pub password: Option<String>,
+}
+
+impl Store {
+    /// Changes a user (administrators only). An administrator cannot disable themselves.
+    pub async fn update_user(
+        &self,
+        viewer: &Viewer,
+        id: UserId,
+        change: UserChange,
+        now: Timestamp,
+    ) -> Result<User, StoreError> {
+        viewer.require_admin()?;
+        let mut user = self.user_unscoped(id).await?.ok_or(StoreError::NotFound)?;
+        if change.disabled == Some(true) && id == viewer.user_id {
+            return Err(StoreError::invalid(
+                "disabled",
+                "you cannot disable yourself",
+            ));
+        }
+        if let Some(name) = &change.name {
+            user.name = non_empty("name", name, 200)?;
+        }
+        if let Some(lines) = &change.lines {
+            let mut l = lines.clone();
+            l.sort_unstable();
+            l.dedup();
+            user.lines = l;
+        }
+        if let Some(d) = change.disabled {
+            user.disabled = d;
+        }
+        let hash = match &change.password {
+            Some(p) if p.chars().count() < 10 => {
+                return Err(StoreError::invalid(
+                    "password",
+                    "must be at least 10 characters",
+                ));
+            }
+            Some(p) => Some(secrets::hash_password(p)?),
+            None => None,
+        };
+        let lines = user
+            .lines
+            .iter()
+            .map(|l| l.number().to_string())
+            .collect::<Vec<_>>()
+            .join(",");
+        let mut tx = self.begin_write().await?;
+        sqlx::query("UPDATE users SET name = $1, lines = $2, disabled = $3, password_hash = COALESCE($4, password_hash) WHERE id = $5")
+            .bind(&user.name)
+            .bind(lines)
+            .bind(i64::from(user.disabled))
+            .bind(hash)
+            .bind(id.0)
+            .execute(&mut *tx)
+            .await?;
+        if user.disabled {
+            sqlx::query("DELETE FROM sessions WHERE user_id = $1")
+                .bind(id.0)
+                .execute(&mut *tx)
+                .await?;
+        }
+        let detail = json!({"name": change.name, "lines": change.lines, "disabled": change.disabled, "password_changed": change.password.is_some()});
+        audit::record(
+            &mut tx,
+            now,
+            Some(viewer.user_id),
+            "user.update",
+            &format!("user:{id}"),
+            &detail,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(user)
+    }
+}
+
 pub(crate) fn viewer_of(u: &User) -> Viewer {
     Viewer::from(u)
 }

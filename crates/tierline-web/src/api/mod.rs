@@ -37,7 +37,7 @@ pub fn routes() -> Router<AppState> {
         .route("/customers/{id}/consultation", get(customers::consultation))
         .route("/contracts/{id}", get(customers::contract))
         .route("/users", get(users::list).post(users::create))
-        .route("/users/{id}", get(users::get))
+        .route("/users/{id}", get(users::get).patch(users::update))
         .route(
             "/users/{id}/tokens",
             get(users::tokens).post(users::create_token),

@@ -110,3 +110,37 @@ pub async fn revoke_token(
     s.store.revoke_token(&v, TokenId(id), s.clock.now()).await?;
     Ok(StatusCode::NO_CONTENT)
 }
+
+#[derive(Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UserPatch {
+    #[serde(default)]
+    name: Option<String>,
+    #[serde(default)]
+    lines: Option<Vec<Line>>,
+    /// Disabling stops the user's tokens and sessions at once.
+    #[serde(default)]
+    disabled: Option<bool>,
+    #[serde(default)]
+    password: Option<String>,
+}
+
+#[utoipa::path(patch, path = "/api/v1/users/{id}", tag = "users", summary = "Change a user's name, lines or password, or disable them (administrators)", request_body = UserPatch, params(("id" = i64, Path, description = "User id")), responses((status = 200, description = "The user", body = User), (status = "4XX", description = "A problem: what is wrong, and with which field", body = crate::error::Problem, content_type = "application/problem+json")), security(("bearer" = [])))]
+pub async fn update(
+    State(s): State<AppState>,
+    Auth(v): Auth,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(b): ApiJson<UserPatch>,
+) -> Result<Json<User>, ApiError> {
+    let change = tierline_store::UserChange {
+        name: b.name,
+        lines: b.lines,
+        disabled: b.disabled,
+        password: b.password,
+    };
+    Ok(Json(
+        s.store
+            .update_user(&v, UserId(id), change, s.clock.now())
+            .await?,
+    ))
+}

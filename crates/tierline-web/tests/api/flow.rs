@@ -54,6 +54,44 @@ pub async fn health_and_authentication(backend: Backend) {
             .0,
         404
     );
+    // A disabled user's token stops working at once; enabled again, it works again.
+    let off = json!({"disabled": true});
+    let ann_path = format!("/api/v1/users/{}", d.ann_id);
+    assert_eq!(
+        app.call("PATCH", &ann_path, Some(&d.agent), Some(&off))
+            .await
+            .0,
+        403
+    );
+    assert_eq!(
+        ok(app, "PATCH", &ann_path, &d.admin, off).await["disabled"],
+        true
+    );
+    assert_eq!(
+        app.call("GET", "/api/v1/me", Some(&d.ann), None).await.0,
+        401
+    );
+    ok(
+        app,
+        "PATCH",
+        &ann_path,
+        &d.admin,
+        json!({"disabled": false, "name": "Ann A."}),
+    )
+    .await;
+    assert_eq!(
+        ok(app, "GET", "/api/v1/me", &d.ann, json!(null)).await["name"],
+        "Ann A."
+    );
+    let (status, _) = app
+        .call(
+            "PATCH",
+            "/api/v1/users/1",
+            Some(&d.admin),
+            Some(&json!({"disabled": true})),
+        )
+        .await;
+    assert_eq!(status, 422, "no locking oneself out");
     // A revoked token stops working at once.
     let (status, _) = app
         .call(

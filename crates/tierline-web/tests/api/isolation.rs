@@ -46,6 +46,12 @@ fn cases(d: &Desk) -> Vec<Case> {
     add("GET", "/api/v1/users/{}", u, None);
     add("GET", "/api/v1/users/{}/tokens", u, None);
     add(
+        "PATCH",
+        "/api/v1/users/{}",
+        u,
+        Some(json!({"name": "Taken over"})),
+    );
+    add(
         "POST",
         "/api/v1/users/{}/tokens",
         u,
