@@ -67,6 +67,24 @@ impl Store {
             .collect()
     }
 
+    /// What a classifier is built from, in two numbers: the corrections stored and the version of
+    /// the rules. A node whose classifier was built from other numbers is out of date.
+    pub async fn classifier_inputs(&self) -> Result<(i64, i64), StoreError> {
+        let examples: i64 = sqlx::query("SELECT COUNT(*) AS n FROM classifier_examples")
+            .fetch_one(&self.pool)
+            .await?
+            .try_get("n")?;
+        let version =
+            sqlx::query("SELECT value FROM settings WHERE key = 'classifier_rules_version'")
+                .fetch_optional(&self.pool)
+                .await?
+                .map(|r| r.try_get::<String, _>("value"))
+                .transpose()?
+                .and_then(|v| v.parse().ok())
+                .unwrap_or(0);
+        Ok((examples, version))
+    }
+
     /// The rules, in order; `None` if they were never set (the shipped ones apply then).
     pub async fn classifier_rules(&self) -> Result<Option<Vec<StoredRule>>, StoreError> {
         let set = sqlx::query("SELECT value FROM settings WHERE key = 'classifier_rules_set'")
@@ -118,6 +136,13 @@ impl Store {
                 .await?;
         }
         sqlx::query("INSERT INTO settings (key, value) VALUES ('classifier_rules_set', '1') ON CONFLICT (key) DO NOTHING").execute(&mut *tx).await?;
+        // A version every node can compare with what its classifier was built from.
+        sqlx::query(
+            "INSERT INTO settings (key, value) VALUES ('classifier_rules_version', '1') ON CONFLICT (key) \
+             DO UPDATE SET value = CAST(CAST(settings.value AS BIGINT) + 1 AS TEXT)",
+        )
+        .execute(&mut *tx)
+        .await?;
         audit::record(
             &mut tx,
             now,

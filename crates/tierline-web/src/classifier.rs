@@ -16,6 +16,11 @@ use crate::ApiError;
 pub struct ClassifierService {
     current: RwLock<Option<Arc<Classifier>>>,
     threshold: f32,
+    /// The store's (corrections, rules version) the current classifier was built from.
+    built_from: std::sync::Mutex<(i64, i64)>,
+    /// When the store was last asked whether that changed, and how often to ask.
+    checked: std::sync::Mutex<std::time::Instant>,
+    refresh: std::time::Duration,
 }
 
 impl Default for ClassifierService {
@@ -57,7 +62,12 @@ pub fn shipped_rules() -> Vec<StoredRule> {
         .collect()
 }
 
-async fn build(store: &Store, threshold: f32) -> Result<Classifier, ApiError> {
+/// How often a node looks for other nodes' corrections and rules.
+const REFRESH: std::time::Duration = std::time::Duration::from_secs(30);
+
+async fn build(store: &Store, threshold: f32) -> Result<(Classifier, (i64, i64)), ApiError> {
+    // Read before the inputs: a change made meanwhile makes the next check retrain again.
+    let inputs = store.classifier_inputs().await?;
     let mut examples = parse_examples(tierline_classify::TEAM_SET).map_err(ApiError::internal)?;
     examples.extend(
         store
@@ -76,11 +86,12 @@ async fn build(store: &Store, threshold: f32) -> Result<Classifier, ApiError> {
         None => default_rules(),
     };
     // Training takes a moment of CPU: off the async workers.
-    tokio::task::spawn_blocking(move || {
+    let classifier = tokio::task::spawn_blocking(move || {
         Classifier::train(&examples, rules).with_threshold(threshold)
     })
     .await
-    .map_err(ApiError::internal)
+    .map_err(ApiError::internal)?;
+    Ok((classifier, inputs))
 }
 
 impl ClassifierService {
@@ -89,28 +100,71 @@ impl ClassifierService {
         ClassifierService {
             current: RwLock::new(None),
             threshold: threshold.clamp(0.0, 1.0),
+            built_from: std::sync::Mutex::new((0, 0)),
+            checked: std::sync::Mutex::new(std::time::Instant::now()),
+            refresh: REFRESH,
         }
     }
 
+    /// How often to look for corrections and rules another node stored (30 s by default).
+    pub fn with_refresh(mut self, every: std::time::Duration) -> ClassifierService {
+        self.refresh = every;
+        self
+    }
+
+    /// The (corrections, rules version) the current classifier was built from.
+    pub fn built_from(&self) -> (i64, i64) {
+        self.built_from.lock().map_or((0, 0), |b| *b)
+    }
+
+    /// Whether it is time to ask the store, and marks the asking.
+    fn due_for_check(&self) -> bool {
+        let Ok(mut at) = self.checked.lock() else {
+            return false;
+        };
+        if at.elapsed() < self.refresh {
+            return false;
+        }
+        *at = std::time::Instant::now();
+        true
+    }
+
     /// The current classifier, trained now if there is none yet.
-    pub async fn get(&self, store: &Store) -> Result<Arc<Classifier>, ApiError> {
+    pub async fn get(self: &Arc<Self>, store: &Store) -> Result<Arc<Classifier>, ApiError> {
         if let Some(c) = self.current.read().await.as_ref() {
+            // Another node may have stored corrections or rules since: look now and then.
+            if self.due_for_check() && store.classifier_inputs().await? != self.built_from() {
+                self.retrain(store.clone());
+            }
             return Ok(c.clone());
         }
         let mut slot = self.current.write().await;
         if let Some(c) = slot.as_ref() {
             return Ok(c.clone());
         }
-        let c = Arc::new(build(store, self.threshold).await?);
+        let (c, inputs) = build(store, self.threshold).await?;
+        let c = Arc::new(c);
         *slot = Some(c.clone());
+        self.remember(inputs);
         Ok(c)
     }
 
     /// Puts new rules in force at once; the model stays as it is.
-    pub async fn set_rules(&self, store: &Store, rules: Vec<Rule>) -> Result<(), ApiError> {
+    pub async fn set_rules(
+        self: &Arc<Self>,
+        store: &Store,
+        rules: Vec<Rule>,
+    ) -> Result<(), ApiError> {
         let current = self.get(store).await?;
         *self.current.write().await = Some(Arc::new(current.with_rules(rules)));
+        self.remember(store.classifier_inputs().await?);
         Ok(())
+    }
+
+    fn remember(&self, inputs: (i64, i64)) {
+        if let Ok(mut b) = self.built_from.lock() {
+            *b = inputs;
+        }
     }
 
     /// Retrains in the background after a correction.
@@ -118,7 +172,10 @@ impl ClassifierService {
         let me = self.clone();
         tokio::spawn(async move {
             match build(&store, me.threshold).await {
-                Ok(c) => *me.current.write().await = Some(Arc::new(c)),
+                Ok((c, inputs)) => {
+                    *me.current.write().await = Some(Arc::new(c));
+                    me.remember(inputs);
+                }
                 Err(e) => {
                     tracing::error!(error = %e, "retraining the classifier failed; the previous one stays");
                 }

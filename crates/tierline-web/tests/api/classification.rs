@@ -55,6 +55,13 @@ pub async fn new_requests_are_classified_and_agents_teach_the_classifier(backend
     );
     // The agent qualifies it (keeping the class is a qualification too) and the classifier learns.
     let class = vague["class"].clone();
+    // Another node, built before the correction, notices it and retrains.
+    let other = std::sync::Arc::new(
+        tierline_web::classifier::ClassifierService::default()
+            .with_refresh(std::time::Duration::ZERO),
+    );
+    other.get(&app.store).await.unwrap();
+    let before = other.built_from();
     let q = ok(
         app,
         "POST",
@@ -82,6 +89,20 @@ pub async fn new_requests_are_classified_and_agents_teach_the_classifier(backend
     )
     .await;
     assert_eq!(app.store.training_examples().await.unwrap().len(), 2);
+    let mut seen = before;
+    for _ in 0..100 {
+        other.get(&app.store).await.unwrap();
+        seen = other.built_from();
+        if seen.0 == before.0 + 2 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert_eq!(
+        seen.0,
+        before.0 + 2,
+        "the other node learnt both corrections"
+    );
 
     // A given class wins, and the classifier's view is still on record.
     let given = ok(
