@@ -156,7 +156,8 @@ impl ClassifierService {
         rules: Vec<Rule>,
     ) -> Result<(), ApiError> {
         let current = self.get(store).await?;
-        *self.current.write().await = Some(Arc::new(current.with_rules(rules)));
+        let mut slot = self.current.write().await;
+        *slot = Some(Arc::new(current.with_rules(rules)));
         self.remember(store.classifier_inputs().await?);
         Ok(())
     }
@@ -173,8 +174,22 @@ impl ClassifierService {
         tokio::spawn(async move {
             match build(&store, me.threshold).await {
                 Ok((c, inputs)) => {
-                    *me.current.write().await = Some(Arc::new(c));
-                    me.remember(inputs);
+                    // Install only what is still current: a rules change or a correction that
+                    // landed while this one trained must not be undone by it.
+                    let mut slot = me.current.write().await;
+                    match store.classifier_inputs().await {
+                        Ok(now) if now == inputs => {
+                            *slot = Some(Arc::new(c));
+                            me.remember(inputs);
+                        }
+                        Ok(_) => {
+                            drop(slot);
+                            me.retrain(store);
+                        }
+                        Err(e) => {
+                            tracing::error!(error = %e, "the classifier's inputs could not be read; the previous one stays");
+                        }
+                    }
                 }
                 Err(e) => {
                     tracing::error!(error = %e, "retraining the classifier failed; the previous one stays");
