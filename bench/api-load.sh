@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Ticket creation through the API under load (docs/BENCHMARKS.md).
 # Usage: bench/api-load.sh [DB_URL] — default a fresh SQLite file; pass postgres://… for PostgreSQL.
+# CLASSIFY=1 leaves the class out of each request, so the classifier runs for every ticket.
 # Needs wrk (Debian: apt-get install wrk) and a release build (cargo build --release -p tierline).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -24,5 +25,5 @@ CUSTOMER=$(api -d '{"name": "Bench Co"}' http://127.0.0.1:$port/api/v1/customers
 export CUSTOMER
 api -d '{"effective_from": "2020-01-01", "terms": {"calendar": {"tz": "Europe/Kyiv", "coverage": "base"}}}' \
   http://127.0.0.1:$port/api/v1/customers/$CUSTOMER/contracts >/dev/null
-echo "backend=${1:-sqlite} connections=$connections duration=$duration"
+echo "backend=${1:-sqlite} connections=$connections duration=$duration classify=${CLASSIFY:-0}"
 wrk -t2 -c"$connections" -d"$duration" --latency -s bench/create-ticket.lua http://127.0.0.1:$port/api/v1/tickets | tail -n 1

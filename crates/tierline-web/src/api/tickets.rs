@@ -69,15 +69,25 @@ pub async fn create(
     };
     // The raw bytes are the request's fingerprint: a retry sends the same ones.
     let fingerprint = tierline_store::secrets::sha256_hex(&bytes);
-    // Every request is classified; a class given by the caller wins, with the classifier's view
-    // still recorded. Below the threshold the ticket waits on line 1 for qualification.
-    let classifier = s.classifier.get(&s.store).await?;
-    let verdict = classifier.classify(&b.subject, &b.description);
-    let auto_class = tierline_store::AutoClass {
-        class: verdict.class,
-        confidence: verdict.confidence,
-        reasons: verdict.reasons,
-        needs_qualification: b.class.is_none() && verdict.needs_qualification,
+    // A request without a class is classified; below the threshold it waits on line 1 for
+    // qualification. A class the caller gives (an agent typing in a call, an integration that
+    // knows) is already a qualification and is taken as it is, off the classifier's CPU.
+    let (class, auto_class) = match b.class {
+        Some(class) => (class, None),
+        None => {
+            let verdict = s
+                .classifier
+                .get(&s.store)
+                .await?
+                .classify(&b.subject, &b.description);
+            let auto = tierline_store::AutoClass {
+                class: verdict.class,
+                confidence: verdict.confidence,
+                reasons: verdict.reasons,
+                needs_qualification: verdict.needs_qualification,
+            };
+            (verdict.class, Some(auto))
+        }
     };
     let new = NewTicket {
         customer_id: b.customer_id,
@@ -85,11 +95,11 @@ pub async fn create(
         subject: b.subject,
         description: b.description,
         channel: b.channel,
-        class: b.class.unwrap_or(verdict.class),
+        class,
         opened_at: b.opened_at,
         individual_reaction: minutes(b.individual_reaction_minutes),
         individual_resolution: minutes(b.individual_resolution_minutes),
-        auto_class: Some(auto_class),
+        auto_class,
     };
     let (ticket, replayed) = s
         .store

@@ -104,7 +104,7 @@ pub async fn new_requests_are_classified_and_agents_teach_the_classifier(backend
         "the other node learnt both corrections"
     );
 
-    // A given class wins, and the classifier's view is still on record.
+    // A given class is a qualification: taken as it is, with no classifier verdict recorded.
     let given = ok(
         app,
         "POST",
@@ -119,6 +119,19 @@ pub async fn new_requests_are_classified_and_agents_teach_the_classifier(backend
             given["needs_qualification"].as_bool()
         ),
         (Some(6), Some(false))
+    );
+    let gid = given["id"].as_i64().unwrap();
+    let given_events = ok(
+        app,
+        "GET",
+        &format!("/api/v1/tickets/{gid}/events"),
+        &d.agent,
+        json!(null),
+    )
+    .await;
+    assert!(
+        given_events[0]["data"].get("classified").is_none(),
+        "{given_events}"
     );
 
     // Trying the classifier, and its rules.
