@@ -20,7 +20,7 @@ mod text;
 pub use data::{DataError, Example, parse_examples};
 pub use eval::{Report, cross_validate, evaluate};
 pub use rules::{Rule, RuleError, RuleSpec, default_rules};
-pub use text::Lang;
+pub use text::{Lang, search_terms};
 
 use tierline_domain::Class;
 

@@ -269,9 +269,46 @@ pub(crate) fn tokens(normalised: &str, lang: Lang) -> Vec<Token> {
     out
 }
 
+/// The words of a text as full-text search stores and looks them up: each word's stem (numbers
+/// kept as they are, so `502` or a ticket number is found), without repeats, in order.
+pub fn search_terms(text: &str) -> Vec<String> {
+    let normalised = normalise(text);
+    let lang = language(&normalised);
+    let mut seen = std::collections::HashSet::new();
+    let mut out = Vec::new();
+    for word in normalised.split(|c: char| !c.is_alphanumeric()) {
+        if word.is_empty() || word.chars().count() > 64 {
+            continue;
+        }
+        let term = if word.chars().all(|c| c.is_ascii_digit()) {
+            word.to_owned()
+        } else {
+            stem(word, lang)
+        };
+        if seen.insert(term.clone()) {
+            out.push(term);
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn search_terms_are_stems_in_each_language() {
+        assert_eq!(
+            search_terms("Серверы не отвечают"),
+            search_terms("сервера не отвечает")
+        );
+        assert_eq!(search_terms("Сервери, сервер"), search_terms("серверів"));
+        assert_eq!(search_terms("Servers failing"), vec!["server", "fail"]);
+        assert_eq!(
+            search_terms("error 502, ticket #17"),
+            vec!["error", "502", "ticket", "17"]
+        );
+    }
 
     #[test]
     fn unicode_is_folded() {

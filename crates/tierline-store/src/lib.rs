@@ -5,8 +5,12 @@
 //! DDL spells differently. Tenant isolation lives here: every read and write takes the
 //! [`Viewer`] it is done for, and another organisation's objects are simply not found.
 
+mod attachments;
+pub use attachments::{Attachment, MAX_ATTACHMENT_BYTES};
 mod audit;
 mod batch;
+mod changes;
+pub use changes::TicketChange;
 mod classification;
 pub use classification::{AutoClass, StoredRule, TrainingExample};
 mod clock;
@@ -16,9 +20,14 @@ mod contracts;
 mod customers;
 mod error;
 mod groups;
+mod leads;
 pub use groups::Group;
+pub use leads::Lead;
 mod model;
 mod pool;
+mod prefs;
+pub use prefs::Prefs;
+mod search;
 pub mod secrets;
 mod sessions;
 mod stats;

@@ -70,6 +70,13 @@ pub struct TicketFilter {
     pub breached: Option<bool>,
     /// Only tickets whose nearest due time is before this.
     pub due_before: Option<Timestamp>,
+    /// Words to find (by their stems) in the subject, description and replies; agents' searches
+    /// also reach internal notes.
+    pub text: Option<String>,
+    /// Only tickets opened at or after this.
+    pub opened_from: Option<Timestamp>,
+    /// Only tickets opened before this.
+    pub opened_before: Option<Timestamp>,
     /// Only active tickets (not resolved or closed): what a queue shows.
     pub active: Option<bool>,
     /// Also count every match (costs a scan of the matches; queues of active tickets are cheap).
@@ -357,6 +364,9 @@ impl Store {
             "INSERT INTO ticket_events (ticket_id, at, actor_id, kind, public, data) VALUES ($1, $2, $3, 'created', 1, $4)",
             vec![Arg::Int(t.id.0), Arg::Int(to_db(opened_at)), Arg::Int(viewer.user_id.0), Arg::Text(created.to_string())],
         );
+        let (sql, args) =
+            crate::search::index_new(self.backend(), t.id, &format!("{subject}\n{description}"));
+        batch.push(sql, args);
         if let Some((sql, args)) = crate::timers::fresh_rows(t.id, &clocks) {
             batch.push(sql, args);
         }
@@ -493,9 +503,26 @@ impl Store {
             Some(false) => conds.push("status IN ('resolved', 'closed')".to_owned()),
             None => {}
         }
+        if let Some(t) = filter.opened_from {
+            add("opened_at >= ?", to_db(t), &mut conds);
+        }
+        if let Some(t) = filter.opened_before {
+            add("opened_at < ?", to_db(t), &mut conds);
+        }
         if let Some(s) = filter.status {
             text_binds.push((binds.len() + 1, s.as_str().to_owned()));
-            conds.push(format!("status = ${}", binds.len() + 1));
+            conds.push(format!("status = ${}", binds.len() + text_binds.len()));
+        }
+        if let Some(text) = &filter.text
+            && let Some((cond, q)) = crate::search::condition(
+                self.backend(),
+                viewer,
+                text,
+                binds.len() + text_binds.len() + 1,
+            )
+        {
+            text_binds.push((0, q));
+            conds.push(cond);
         }
         let where_ = if conds.is_empty() {
             String::new()
@@ -577,6 +604,7 @@ impl Store {
             },
         )
         .await?;
+        crate::search::index_more(&mut tx, self.backend(), id, &body, public).await?;
         if viewer.is_staff() && public {
             if t.first_response_at.is_none() {
                 t.first_response_at = Some(now);

@@ -16,6 +16,16 @@ pub async fn open(db: &str) -> anyhow::Result<Store> {
         .migrate()
         .await
         .context("cannot migrate the database")?;
+    let indexed = store
+        .index_unsearched()
+        .await
+        .context("cannot index tickets for search")?;
+    if indexed > 0 {
+        tracing::info!(
+            tickets = indexed,
+            "indexed tickets stored before search existed"
+        );
+    }
     Ok(store)
 }
 

@@ -9,6 +9,7 @@
 
 mod fixtures;
 mod stories;
+mod web_stories;
 
 fn main() {
     tierline_testkit::suite(stories::ALL);

@@ -10,6 +10,7 @@ use tierline_store::{Backend, NewTicket, StoreError, TicketFilter};
 use tierline_testkit::{Story, TestDb};
 
 use crate::fixtures::*;
+use crate::web_stories::*;
 
 macro_rules! story {
     ($name:ident) => {
@@ -35,9 +36,14 @@ pub const ALL: &[(&str, Story)] = &[
     story!(two_nodes_never_fire_a_timer_twice),
     story!(line_4_tracks_the_vendor_and_shares_only_with_its_contact),
     story!(groups_of_agents_take_tickets),
+    story!(search_finds_words_by_their_stems_within_what_one_may_see),
+    story!(leads_are_bounded_per_client),
+    story!(attachments_follow_the_ticket_and_stay_internal_when_asked),
+    story!(the_change_feed_follows_every_change),
+    story!(preferences_are_kept_per_user),
 ];
 
-async fn desk(backend: Backend) -> (TestDb, Desk) {
+pub async fn desk(backend: Backend) -> (TestDb, Desk) {
     let db = TestDb::new(backend).await;
     let store = db.store().await;
     (db, Desk::new(store).await)

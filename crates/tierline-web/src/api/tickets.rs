@@ -137,6 +137,13 @@ pub struct ListQuery {
     due_before: Option<Timestamp>,
     /// Only active tickets (not resolved or closed): a queue.
     active: Option<bool>,
+    /// Words to find by their stems (Russian, Ukrainian, English) in the subject, description and
+    /// replies; agents' searches also reach internal notes.
+    q: Option<String>,
+    /// Only tickets opened at or after this instant.
+    opened_from: Option<Timestamp>,
+    /// Only tickets opened before this instant.
+    opened_before: Option<Timestamp>,
     /// Also count all matches (`total`); costs a scan of the matches.
     count: Option<bool>,
     limit: Option<i64>,
@@ -164,6 +171,9 @@ pub async fn list(
         breached: q.breached,
         due_before: q.due_before,
         active: q.active,
+        text: q.q,
+        opened_from: q.opened_from,
+        opened_before: q.opened_before,
         count: q.count.unwrap_or(false),
         limit,
         offset: q.offset.unwrap_or(0).max(0),

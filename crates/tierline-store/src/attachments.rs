@@ -1,0 +1,186 @@
+//! Files attached to tickets. They live in the database beside the ticket, so a backup of the
+//! database is a backup of everything; each is bounded in size.
+
+use jiff::Timestamp;
+use serde::Serialize;
+use serde_json::json;
+use sqlx::Row;
+
+use crate::time::{from_db, to_db};
+use crate::{Role, Store, StoreError, TicketId, UserId, Viewer, audit};
+
+/// The largest file accepted.
+pub const MAX_ATTACHMENT_BYTES: usize = 10 * 1024 * 1024;
+
+/// An attachment's description, without its bytes.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Attachment {
+    /// Its id.
+    pub id: i64,
+    /// The ticket.
+    pub ticket_id: TicketId,
+    /// The name it was uploaded with.
+    pub file_name: String,
+    /// The type the uploader's browser gave; informative only, never trusted for display.
+    pub content_type: String,
+    /// Bytes.
+    pub size: i64,
+    /// Whether the customer sees it.
+    pub public: bool,
+    /// Who uploaded it.
+    pub uploaded_by: Option<UserId>,
+    /// When.
+    pub created_at: Timestamp,
+}
+
+const COLUMNS: &str =
+    "id, ticket_id, file_name, content_type, size, public, uploaded_by, created_at";
+
+fn attachment(r: &sqlx::any::AnyRow) -> Result<Attachment, StoreError> {
+    Ok(Attachment {
+        id: r.try_get("id")?,
+        ticket_id: TicketId(r.try_get("ticket_id")?),
+        file_name: r.try_get("file_name")?,
+        content_type: r.try_get("content_type")?,
+        size: r.try_get("size")?,
+        public: r.try_get::<i64, _>("public")? != 0,
+        uploaded_by: r.try_get::<Option<i64>, _>("uploaded_by")?.map(UserId),
+        created_at: from_db(r.try_get("created_at")?)?,
+    })
+}
+
+/// A file name safe to keep and to offer back: no path, no control characters, bounded.
+fn clean_name(name: &str) -> Result<String, StoreError> {
+    let base = name.rsplit(['/', '\\']).next().unwrap_or_default();
+    let cleaned: String = base
+        .chars()
+        .filter(|c| !c.is_control() && *c != '"')
+        .take(200)
+        .collect();
+    let cleaned = cleaned.trim().to_owned();
+    if cleaned.is_empty() || cleaned == "." || cleaned == ".." {
+        return Err(StoreError::invalid("file", "needs a file name"));
+    }
+    Ok(cleaned)
+}
+
+impl Store {
+    /// Attaches a file to a ticket the viewer may see; customers' files are public, agents'
+    /// files are public unless `public` is false.
+    pub async fn attach(
+        &self,
+        viewer: &Viewer,
+        ticket_id: TicketId,
+        file_name: &str,
+        content_type: &str,
+        bytes: &[u8],
+        public: bool,
+        now: Timestamp,
+    ) -> Result<Attachment, StoreError> {
+        if bytes.len() > MAX_ATTACHMENT_BYTES {
+            return Err(StoreError::invalid(
+                "file",
+                format!("must be at most {} MiB", MAX_ATTACHMENT_BYTES / 1024 / 1024),
+            ));
+        }
+        if bytes.is_empty() {
+            return Err(StoreError::invalid("file", "is empty"));
+        }
+        if viewer.role == Role::Vendor {
+            return Err(StoreError::Forbidden("vendor contacts do not attach files"));
+        }
+        let public = public || viewer.role == Role::Customer;
+        let name = clean_name(file_name)?;
+        let content_type: String = content_type
+            .chars()
+            .filter(|c| c.is_ascii_graphic())
+            .take(100)
+            .collect();
+        let t = self.ticket(viewer, ticket_id).await?;
+        let mut tx = self.begin_write().await?;
+        let row = sqlx::query(crate::own_sql(format!(
+            "INSERT INTO attachments (ticket_id, file_name, content_type, size, data, public, uploaded_by, created_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING {COLUMNS}"
+        )))
+        .bind(t.id.0)
+        .bind(&name)
+        .bind(&content_type)
+        .bind(i64::try_from(bytes.len()).unwrap_or(i64::MAX))
+        .bind(bytes.to_vec())
+        .bind(i64::from(public))
+        .bind(viewer.user_id.0)
+        .bind(to_db(now))
+        .fetch_one(&mut *tx)
+        .await?;
+        let a = attachment(&row)?;
+        sqlx::query(
+            "INSERT INTO ticket_events (ticket_id, at, actor_id, kind, public, data) VALUES ($1, $2, $3, 'attachment', $4, $5)",
+        )
+        .bind(t.id.0)
+        .bind(to_db(now))
+        .bind(viewer.user_id.0)
+        .bind(i64::from(public))
+        .bind(json!({"attachment_id": a.id, "file_name": a.file_name, "size": a.size}).to_string())
+        .execute(&mut *tx)
+        .await?;
+        audit::record(
+            &mut tx,
+            now,
+            Some(viewer.user_id),
+            "ticket.attach",
+            &format!("ticket:{}", t.id),
+            &json!({"attachment_id": a.id}),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(a)
+    }
+
+    /// A ticket's attachments the viewer may see.
+    pub async fn attachments(
+        &self,
+        viewer: &Viewer,
+        ticket_id: TicketId,
+    ) -> Result<Vec<Attachment>, StoreError> {
+        self.ticket(viewer, ticket_id).await?;
+        if viewer.role == Role::Vendor {
+            // A vendor contact sees the escalation, not the customer's files.
+            return Ok(Vec::new());
+        }
+        let only_public = if viewer.is_staff() {
+            ""
+        } else {
+            " AND public = 1"
+        };
+        let rows = sqlx::query(crate::own_sql(format!(
+            "SELECT {COLUMNS} FROM attachments WHERE ticket_id = $1{only_public} ORDER BY id"
+        )))
+        .bind(ticket_id.0)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(attachment).collect()
+    }
+
+    /// One attachment with its bytes, if the viewer may see it.
+    pub async fn attachment(
+        &self,
+        viewer: &Viewer,
+        id: i64,
+    ) -> Result<(Attachment, Vec<u8>), StoreError> {
+        let row = sqlx::query(crate::own_sql(format!(
+            "SELECT {COLUMNS}, data FROM attachments WHERE id = $1"
+        )))
+        .bind(id)
+        .fetch_optional(&self.pool)
+        .await?
+        .ok_or(StoreError::NotFound)?;
+        let a = attachment(&row)?;
+        // Seeing the ticket is the permission; a missing ticket and a forbidden one look alike.
+        self.ticket(viewer, a.ticket_id).await?;
+        if viewer.role == Role::Vendor || (!a.public && !viewer.is_staff()) {
+            return Err(StoreError::NotFound);
+        }
+        Ok((a, row.try_get("data")?))
+    }
+}
