@@ -34,6 +34,19 @@ pub struct Attachment {
     pub created_at: Timestamp,
 }
 
+/// A file to attach.
+#[derive(Clone, Copy, Debug)]
+pub struct NewAttachment<'a> {
+    /// The name it was uploaded with (a path is cut to its last part).
+    pub file_name: &'a str,
+    /// The type the browser gave.
+    pub content_type: &'a str,
+    /// The bytes.
+    pub bytes: &'a [u8],
+    /// Whether the customer sees it (always, for a customer's own file).
+    pub public: bool,
+}
+
 const COLUMNS: &str =
     "id, ticket_id, file_name, content_type, size, public, uploaded_by, created_at";
 
@@ -72,12 +85,15 @@ impl Store {
         &self,
         viewer: &Viewer,
         ticket_id: TicketId,
-        file_name: &str,
-        content_type: &str,
-        bytes: &[u8],
-        public: bool,
+        file: NewAttachment<'_>,
         now: Timestamp,
     ) -> Result<Attachment, StoreError> {
+        let NewAttachment {
+            file_name,
+            content_type,
+            bytes,
+            public,
+        } = file;
         if bytes.len() > MAX_ATTACHMENT_BYTES {
             return Err(StoreError::invalid(
                 "file",
@@ -94,7 +110,7 @@ impl Store {
         let name = clean_name(file_name)?;
         let content_type: String = content_type
             .chars()
-            .filter(|c| c.is_ascii_graphic())
+            .filter(char::is_ascii_graphic)
             .take(100)
             .collect();
         let t = self.ticket(viewer, ticket_id).await?;

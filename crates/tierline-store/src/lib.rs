@@ -6,7 +6,7 @@
 //! [`Viewer`] it is done for, and another organisation's objects are simply not found.
 
 mod attachments;
-pub use attachments::{Attachment, MAX_ATTACHMENT_BYTES};
+pub use attachments::{Attachment, MAX_ATTACHMENT_BYTES, NewAttachment};
 mod audit;
 mod batch;
 mod changes;

@@ -2,7 +2,7 @@
 //! feed and preferences.
 
 use tierline_domain::ticket::Channel;
-use tierline_store::{Backend, NewTicket, Prefs, StoreError, TicketFilter, Viewer};
+use tierline_store::{Backend, NewAttachment, NewTicket, Prefs, StoreError, TicketFilter, Viewer};
 
 use crate::fixtures::*;
 use crate::stories::desk;
@@ -199,10 +199,12 @@ pub async fn attachments_follow_the_ticket_and_stay_internal_when_asked(backend:
         .attach(
             &d.acme_user,
             t.id,
-            "C:\\Users\\ann\\screen shot.png",
-            "image/png",
-            b"\x89PNG....",
-            false,
+            NewAttachment {
+                file_name: "C:\\Users\\ann\\screen shot.png",
+                content_type: "image/png",
+                bytes: b"\x89PNG....",
+                public: false,
+            },
             monday(),
         )
         .await
@@ -216,10 +218,12 @@ pub async fn attachments_follow_the_ticket_and_stay_internal_when_asked(backend:
         .attach(
             &d.agent,
             t.id,
-            "../../etc/nginx.log",
-            "text/plain",
-            b"error",
-            false,
+            NewAttachment {
+                file_name: "../../etc/nginx.log",
+                content_type: "text/plain",
+                bytes: b"error",
+                public: false,
+            },
             monday(),
         )
         .await
@@ -255,10 +259,12 @@ pub async fn attachments_follow_the_ticket_and_stay_internal_when_asked(backend:
             .attach(
                 &d.acme_user,
                 t.id,
-                "empty.txt",
-                "text/plain",
-                b"",
-                true,
+                NewAttachment {
+                    file_name: "empty.txt",
+                    content_type: "text/plain",
+                    bytes: b"",
+                    public: true
+                },
                 monday()
             )
             .await,
@@ -270,10 +276,12 @@ pub async fn attachments_follow_the_ticket_and_stay_internal_when_asked(backend:
             .attach(
                 &d.acme_user,
                 t.id,
-                "big.bin",
-                "application/octet-stream",
-                &big,
-                true,
+                NewAttachment {
+                    file_name: "big.bin",
+                    content_type: "application/octet-stream",
+                    bytes: &big,
+                    public: true
+                },
                 monday()
             )
             .await,
