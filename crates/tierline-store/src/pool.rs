@@ -158,8 +158,9 @@ impl Store {
         Ok(contract)
     }
 
-    /// The validated terms of a version by id, without a query when cached.
-    pub(crate) async fn contract_by_id(
+    /// A contract version's validated terms, by id, without an access check: for callers that
+    /// reached it through a ticket the viewer may see.
+    pub async fn contract_by_id(
         &self,
         id: crate::ContractVersionId,
     ) -> Result<std::sync::Arc<tierline_domain::contract::Contract>, StoreError> {

@@ -62,6 +62,8 @@ pub struct TicketFilter {
     pub customer_id: Option<CustomerId>,
     /// Assignee.
     pub assignee_id: Option<UserId>,
+    /// Only tickets nobody is assigned to (true) or someone is (false).
+    pub unassigned: Option<bool>,
     /// Group.
     pub group_id: Option<i64>,
     /// Only tickets the classifier was unsure of (true) or not (false).
@@ -418,6 +420,54 @@ impl Store {
         Ok((t, clocks))
     }
 
+    /// The clocks of a page of tickets the caller already holds (a queue), evaluated at `now`:
+    /// one query for all their status changes, contracts from the cache. In the order given.
+    pub async fn clocks_of(
+        &self,
+        tickets: &[Ticket],
+        now: Timestamp,
+    ) -> Result<Vec<Vec<TicketClock>>, StoreError> {
+        if tickets.is_empty() {
+            return Ok(Vec::new());
+        }
+        let placeholders = (1..=tickets.len())
+            .map(|i| format!("${i}"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let sql = format!(
+            "SELECT ticket_id, at, data FROM ticket_events WHERE kind = 'status' AND ticket_id IN ({placeholders}) ORDER BY id"
+        );
+        let mut q = sqlx::query(own_sql(sql));
+        for t in tickets {
+            q = q.bind(t.id.0);
+        }
+        let mut moves: std::collections::HashMap<i64, Vec<(Timestamp, Status)>> =
+            std::collections::HashMap::new();
+        for r in q.fetch_all(&self.pool).await? {
+            let data: serde_json::Value = serde_json::from_str(&r.try_get::<String, _>("data")?)
+                .map_err(|e| StoreError::Corrupt(e.to_string()))?;
+            let to = data["to"]
+                .as_str()
+                .and_then(Status::parse)
+                .ok_or_else(|| corrupt("status event"))?;
+            moves
+                .entry(r.try_get("ticket_id")?)
+                .or_default()
+                .push((from_db(r.try_get("at")?)?, to));
+        }
+        let mut out = Vec::with_capacity(tickets.len());
+        for t in tickets {
+            let contract = self.contract_by_id(t.contract_version_id).await?;
+            let spans = status_spans(t, moves.get(&t.id.0).map_or(&[][..], Vec::as_slice))?;
+            out.push(
+                facts(t, spans)
+                    .clocks(&contract, now)
+                    .map_err(|e| StoreError::Corrupt(e.to_string()))?,
+            );
+        }
+        Ok(out)
+    }
+
     /// The timeline; customer users see only its public entries.
     pub async fn ticket_events(
         &self,
@@ -496,6 +546,11 @@ impl Store {
         }
         if let Some(t) = filter.due_before {
             add("next_due_at < ?", to_db(t), &mut conds);
+        }
+        match filter.unassigned {
+            Some(true) => conds.push("assignee_id IS NULL".to_owned()),
+            Some(false) => conds.push("assignee_id IS NOT NULL".to_owned()),
+            None => {}
         }
         match filter.active {
             // Spelled as in the partial index's condition, so that SQLite picks it.

@@ -66,6 +66,7 @@ impl TestApp {
             clock: clock.clone(),
             secure_cookies: false,
             classifier: Default::default(),
+            live: Default::default(),
         };
         tokio::spawn(async move {
             let _ = tierline_web::serve(listener, state, async {

@@ -51,7 +51,7 @@ impl FromRequestParts<AppState> for Auth {
             .viewer_for_session(&secret, state.clock.now())
             .await?
             .ok_or(ApiError::Unauthorized)?;
-        if !parts.method.is_safe() && !same_origin(parts) {
+        if !parts.method.is_safe() && !same_origin_parts(parts) {
             return Err(ApiError::Forbidden(
                 "a cookie-authenticated change must come from this site".to_owned(),
             ));
@@ -62,12 +62,16 @@ impl FromRequestParts<AppState> for Auth {
 
 /// Browsers send `Origin` on cross-site requests that change something; when present it must
 /// name this host. (SameSite=Lax already keeps the cookie off most of them.)
-fn same_origin(parts: &Parts) -> bool {
-    let Some(origin) = parts.headers.get(ORIGIN).and_then(|v| v.to_str().ok()) else {
+pub(crate) fn same_origin_parts(parts: &Parts) -> bool {
+    same_origin(&parts.headers)
+}
+
+/// See [`same_origin_parts`].
+pub(crate) fn same_origin(headers: &axum::http::HeaderMap) -> bool {
+    let Some(origin) = headers.get(ORIGIN).and_then(|v| v.to_str().ok()) else {
         return true;
     };
-    let host = parts
-        .headers
+    let host = headers
         .get(HOST)
         .and_then(|v| v.to_str().ok())
         .unwrap_or_default();

@@ -229,3 +229,44 @@ impl From<QueryRejection> for ApiError {
         ApiError::BadRequest(format!("bad query: {}", r.body_text()))
     }
 }
+
+/// An error on a web page. It becomes a status and the error itself, attached to the response;
+/// the UI's error layer (`ui::errors`), which knows the viewer's language and the page asked
+/// for, turns that into a page (or a redirect to sign in). Causes of internal errors are logged
+/// here and never shown.
+#[derive(Debug)]
+pub struct PageError(pub ApiError);
+
+/// What a failed page carries to the UI's error layer.
+#[derive(Debug, Clone)]
+pub struct PageFailure {
+    /// The status.
+    pub status: StatusCode,
+    /// What to tell the person, in English; the layer shows a translated summary beside it.
+    pub detail: Option<String>,
+}
+
+impl<E: Into<ApiError>> From<E> for PageError {
+    fn from(e: E) -> PageError {
+        PageError(e.into())
+    }
+}
+
+impl IntoResponse for PageError {
+    fn into_response(self) -> Response {
+        let status = self.0.status();
+        let detail = match &self.0 {
+            ApiError::Internal(cause) => {
+                tracing::error!(%cause, "internal error");
+                None
+            }
+            ApiError::NotFound | ApiError::Unauthorized => None,
+            other => Some(other.to_string()),
+        };
+        let mut response = status.into_response();
+        response
+            .extensions_mut()
+            .insert(PageFailure { status, detail });
+        response
+    }
+}

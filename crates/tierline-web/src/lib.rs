@@ -9,6 +9,7 @@ mod extract;
 mod health;
 mod metrics;
 mod openapi;
+pub mod ui;
 
 pub use openapi::document as openapi_document;
 
@@ -38,6 +39,8 @@ pub struct AppState {
     pub secure_cookies: bool,
     /// The request classifier.
     pub classifier: Arc<classifier::ClassifierService>,
+    /// Ticket changes for live pages.
+    pub live: ui::Live,
 }
 
 impl std::fmt::Debug for AppState {
@@ -55,6 +58,7 @@ pub fn router(state: AppState) -> Router {
         .merge(health::routes())
         .merge(metrics::routes())
         .nest("/api/v1", api::routes().merge(openapi::routes()))
+        .merge(ui::routes())
         .fallback(|| async { ApiError::NotFound })
         .route_layer(axum::middleware::from_fn(metrics::track))
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
@@ -73,9 +77,17 @@ pub async fn serve(
     state: AppState,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
+    // Live pages follow the database's change feed for as long as the server runs.
+    let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
+    let live = state.live.clone();
+    let store = state.store.clone();
+    let follower = tokio::spawn(async move { live.follow(store, stop_rx).await });
     // The peer address is what sign-in rate limiting counts per client.
     let app = router(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
-    axum::serve(listener, app)
+    let served = axum::serve(listener, app)
         .with_graceful_shutdown(shutdown)
-        .await
+        .await;
+    let _ = stop_tx.send(true);
+    let _ = follower.await;
+    served
 }

@@ -57,6 +57,7 @@ pub async fn serve(
         classifier: Arc::new(tierline_web::classifier::ClassifierService::with_threshold(
             classify_threshold,
         )),
+        live: Default::default(),
     };
     let served = tierline_web::serve(listener, state, shutdown_signal()).await;
     let _ = stop_tx.send(true);

@@ -131,6 +131,8 @@ pub struct ListQuery {
     customer_id: Option<CustomerId>,
     assignee_id: Option<UserId>,
     group_id: Option<i64>,
+    /// Only tickets nobody is assigned to (true), or someone is (false).
+    unassigned: Option<bool>,
     /// Only tickets the classifier was unsure of, waiting for qualification.
     needs_qualification: Option<bool>,
     breached: Option<bool>,
@@ -167,6 +169,7 @@ pub async fn list(
         customer_id: q.customer_id,
         assignee_id: q.assignee_id,
         group_id: q.group_id,
+        unassigned: q.unassigned,
         needs_qualification: q.needs_qualification,
         breached: q.breached,
         due_before: q.due_before,

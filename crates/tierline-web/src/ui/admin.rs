@@ -1,0 +1,599 @@
+//! Administration: customers and their systems and contracts (coverage with a preview of the
+//! week, time zone, holidays typed or imported from .ics, the SLA table per class, lines,
+//! Stability, consultation hours, prices, versions by effective date), users and roles, groups,
+//! and the leads from the public site.
+
+use askama::Template;
+use axum::extract::{Multipart, Path, Query, State};
+use axum::http::HeaderMap;
+use axum::response::{IntoResponse, Redirect, Response};
+use jiff::civil::{Date, Weekday};
+use serde::Deserialize;
+use tierline_domain::Class;
+use tierline_domain::calendar::Coverage;
+use tierline_domain::calendar::spec::CalendarSpec;
+use tierline_domain::contract::ContractTerms;
+use tierline_domain::sla::SlaPolicy;
+use tierline_domain::ticket::Line;
+use tierline_store::{
+    ContractVersion, Customer, CustomerId, Group, Lead, NewUser, Role, System, User, UserChange,
+    UserId,
+};
+
+use super::ctx::Ctx;
+use super::form::{PageForm, opt};
+use crate::error::PageError;
+use crate::{ApiError, AppState};
+
+#[derive(Template)]
+#[template(path = "admin.html")]
+struct AdminPage {
+    ctx: Ctx,
+    customers: Vec<Customer>,
+    users: Vec<User>,
+    groups: Vec<(Group, String)>,
+    leads: Vec<Lead>,
+}
+
+pub async fn home(State(s): State<AppState>, ctx: Ctx) -> Result<Response, PageError> {
+    let v = ctx.admin()?.clone();
+    let users = s.store.users(&v).await?;
+    let groups = s
+        .store
+        .groups(&v)
+        .await?
+        .into_iter()
+        .map(|g| {
+            let names = g
+                .members
+                .iter()
+                .filter_map(|m| users.iter().find(|u| u.id == *m).map(|u| u.name.clone()))
+                .collect::<Vec<_>>()
+                .join(", ");
+            (g, names)
+        })
+        .collect();
+    let page = AdminPage {
+        customers: s.store.customers(&v).await?,
+        leads: s.store.leads(&v).await?,
+        users,
+        groups,
+        ctx,
+    };
+    page.ctx.page(page.render())
+}
+
+#[derive(Deserialize)]
+pub struct NameForm {
+    #[serde(rename = "_csrf")]
+    csrf: String,
+    name: String,
+}
+
+pub async fn create_customer(
+    State(s): State<AppState>,
+    headers: HeaderMap,
+    ctx: Ctx,
+    PageForm(f): PageForm<NameForm>,
+) -> Result<Response, PageError> {
+    ctx.check(&headers, Some(&f.csrf))?;
+    let v = ctx.admin()?;
+    let c = s.store.create_customer(v, &f.name, s.clock.now()).await?;
+    Ok(Redirect::to(&format!("/admin/customers/{}", c.id)).into_response())
+}
+
+pub async fn create_group(
+    State(s): State<AppState>,
+    headers: HeaderMap,
+    ctx: Ctx,
+    PageForm(f): PageForm<NameForm>,
+) -> Result<Response, PageError> {
+    ctx.check(&headers, Some(&f.csrf))?;
+    let v = ctx.admin()?;
+    s.store.create_group(v, &f.name, s.clock.now()).await?;
+    Ok(Redirect::to("/admin#groups").into_response())
+}
+
+#[derive(Deserialize)]
+pub struct MemberForm {
+    #[serde(rename = "_csrf")]
+    csrf: String,
+    user: i64,
+}
+
+pub async fn add_member(
+    State(s): State<AppState>,
+    headers: HeaderMap,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    PageForm(f): PageForm<MemberForm>,
+) -> Result<Response, PageError> {
+    ctx.check(&headers, Some(&f.csrf))?;
+    let v = ctx.admin()?;
+    s.store
+        .add_group_member(v, id, UserId(f.user), s.clock.now())
+        .await?;
+    Ok(Redirect::to("/admin#groups").into_response())
+}
+
+#[derive(Deserialize)]
+pub struct CsrfForm {
+    #[serde(rename = "_csrf")]
+    csrf: String,
+}
+
+pub async fn lead_handled(
+    State(s): State<AppState>,
+    headers: HeaderMap,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    PageForm(f): PageForm<CsrfForm>,
+) -> Result<Response, PageError> {
+    ctx.check(&headers, Some(&f.csrf))?;
+    let v = ctx.admin()?;
+    s.store.handle_lead(v, id, s.clock.now()).await?;
+    Ok(Redirect::to("/admin#leads").into_response())
+}
+
+/// The lines of a form: `1`…`4`, any of them checked.
+fn lines_of(values: &[String]) -> Result<Vec<Line>, PageError> {
+    values
+        .iter()
+        .map(|l| {
+            l.parse::<i64>()
+                .ok()
+                .and_then(|n| Line::try_from(n).ok())
+                .ok_or_else(|| PageError(ApiError::field("lines", "must be 1 to 4")))
+        })
+        .collect()
+}
+
+/// A form whose fields may repeat (checkboxes): every pair, in order.
+fn pairs(body: &str) -> Vec<(String, String)> {
+    form_urlencoded::parse(body.as_bytes())
+        .map(|(k, v)| (k.into_owned(), v.into_owned()))
+        .collect()
+}
+
+pub async fn create_user(
+    State(s): State<AppState>,
+    headers: HeaderMap,
+    ctx: Ctx,
+    body: String,
+) -> Result<Response, PageError> {
+    let fields = pairs(&body);
+    let one = |k: &str| {
+        fields
+            .iter()
+            .find(|(n, _)| n == k)
+            .map(|(_, v)| v.clone())
+    };
+    ctx.check(&headers, one("_csrf").as_deref())?;
+    let v = ctx.admin()?;
+    let role = match one("role").as_deref() {
+        Some("admin") => Role::Admin,
+        Some("agent") => Role::Agent,
+        Some("customer") => Role::Customer,
+        Some("vendor") => Role::Vendor,
+        _ => return Err(ApiError::field("role", "is not a role").into()),
+    };
+    let lines = lines_of(
+        &fields
+            .iter()
+            .filter(|(n, _)| n == "lines")
+            .map(|(_, v)| v.clone())
+            .collect::<Vec<_>>(),
+    )?;
+    let customer_id = match opt(&one("customer")) {
+        Some(c) if role == Role::Customer => Some(CustomerId(
+            c.parse()
+                .map_err(|_| ApiError::field("customer", "is not a customer"))?,
+        )),
+        _ => None,
+    };
+    let password = opt(&one("password")).map(str::to_owned);
+    s.store
+        .create_user(
+            Some(v),
+            NewUser {
+                email: one("email").unwrap_or_default(),
+                name: one("name").unwrap_or_default(),
+                role,
+                customer_id,
+                lines,
+                password,
+            },
+            s.clock.now(),
+        )
+        .await?;
+    let back = match customer_id {
+        Some(c) => format!("/admin/customers/{c}"),
+        None => "/admin#users".to_owned(),
+    };
+    Ok(Redirect::to(&back).into_response())
+}
+
+pub async fn update_user(
+    State(s): State<AppState>,
+    headers: HeaderMap,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    body: String,
+) -> Result<Response, PageError> {
+    let fields = pairs(&body);
+    let one = |k: &str| {
+        fields
+            .iter()
+            .find(|(n, _)| n == k)
+            .map(|(_, v)| v.clone())
+    };
+    ctx.check(&headers, one("_csrf").as_deref())?;
+    let v = ctx.admin()?;
+    let lines: Vec<String> = fields
+        .iter()
+        .filter(|(n, _)| n == "lines")
+        .map(|(_, v)| v.clone())
+        .collect();
+    let change = UserChange {
+        name: opt(&one("name")).map(str::to_owned),
+        lines: if one("set_lines").is_some() {
+            Some(lines_of(&lines)?)
+        } else {
+            None
+        },
+        disabled: one("disabled").map(|d| d == "true"),
+        password: opt(&one("password")).map(str::to_owned),
+    };
+    s.store
+        .update_user(v, UserId(id), change, s.clock.now())
+        .await?;
+    Ok(Redirect::to("/admin#users").into_response())
+}
+
+/// One class's row of the SLA table on the contract form.
+#[derive(Debug, Clone)]
+pub struct SlaRow {
+    pub class: u8,
+    pub reaction: String,
+    pub resolution: String,
+    pub work_start: String,
+}
+
+fn sla_rows(policy: &SlaPolicy) -> Vec<SlaRow> {
+    let text = |t| {
+        serde_json::to_value(t)
+            .ok()
+            .and_then(|v| v.as_str().map(str::to_owned))
+            .unwrap_or_default()
+    };
+    (1..=6)
+        .filter_map(|n| Class::try_from(n).ok())
+        .map(|c| {
+            let t = policy.targets(c);
+            SlaRow {
+                class: c.number(),
+                reaction: text(t.reaction),
+                resolution: text(t.resolution),
+                work_start: text(t.work_start),
+            }
+        })
+        .collect()
+}
+
+#[derive(Template)]
+#[template(path = "admin_customer.html")]
+struct CustomerPage {
+    ctx: Ctx,
+    customer: Customer,
+    systems: Vec<System>,
+    contracts: Vec<ContractVersion>,
+    users: Vec<User>,
+    sla: Vec<SlaRow>,
+    sla_stability: Vec<SlaRow>,
+    presets: Vec<(&'static str, String)>,
+    preview: Preview,
+    today: String,
+    error: Option<String>,
+}
+
+pub async fn customer(
+    State(s): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+) -> Result<Response, PageError> {
+    render_customer(&s, ctx, id, None).await
+}
+
+async fn render_customer(
+    s: &AppState,
+    ctx: Ctx,
+    id: i64,
+    error: Option<String>,
+) -> Result<Response, PageError> {
+    let v = ctx.admin()?.clone();
+    let customer = s.store.customer(&v, CustomerId(id)).await?;
+    let users = s
+        .store
+        .users(&v)
+        .await?
+        .into_iter()
+        .filter(|u| u.customer_id == Some(customer.id))
+        .collect();
+    let page = CustomerPage {
+        systems: s.store.systems(&v, customer.id).await?,
+        contracts: s.store.contract_versions(&v, customer.id).await?,
+        users,
+        sla: sla_rows(&SlaPolicy::default_table()),
+        sla_stability: sla_rows(&SlaPolicy::stability()),
+        presets: presets(&ctx),
+        preview: preview("base", &ctx),
+        today: s.clock.now().to_zoned(ctx.tz.clone()).date().to_string(),
+        customer,
+        error,
+        ctx,
+    };
+    let status = if page.error.is_some() {
+        axum::http::StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        axum::http::StatusCode::OK
+    };
+    let mut r = page.ctx.page(page.render())?;
+    *r.status_mut() = status;
+    Ok(r)
+}
+
+#[derive(Deserialize)]
+pub struct SystemForm {
+    #[serde(rename = "_csrf")]
+    csrf: String,
+    name: String,
+    url: Option<String>,
+    built_by_us: Option<String>,
+}
+
+pub async fn create_system(
+    State(s): State<AppState>,
+    headers: HeaderMap,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    PageForm(f): PageForm<SystemForm>,
+) -> Result<Response, PageError> {
+    ctx.check(&headers, Some(&f.csrf))?;
+    let v = ctx.admin()?;
+    s.store
+        .create_system(
+            v,
+            CustomerId(id),
+            &f.name,
+            f.built_by_us.is_some(),
+            opt(&f.url),
+            s.clock.now(),
+        )
+        .await?;
+    Ok(Redirect::to(&format!("/admin/customers/{id}")).into_response())
+}
+
+fn presets(ctx: &Ctx) -> Vec<(&'static str, String)> {
+    [
+        "base",
+        "base+evening",
+        "base+saturday",
+        "base+weekends",
+        "base+weekends-long",
+        "base+evening+weekends-long",
+        "24x7",
+    ]
+    .into_iter()
+    .map(|p| {
+        let price = p
+            .parse::<Coverage>()
+            .map(|c| c.extensions_price_usd())
+            .unwrap_or_default();
+        (p, format!("{} (+{price} USD)", ctx.t(&format!("preset-{}", p.replace('+', "-")))))
+    })
+    .collect()
+}
+
+/// A week of coverage as the preview shows it.
+#[derive(Debug, Clone, Default)]
+pub struct Preview {
+    pub days: Vec<(String, Vec<(String, f64, f64)>)>,
+    pub error: Option<String>,
+}
+
+fn preview(coverage: &str, ctx: &Ctx) -> Preview {
+    let c = match coverage.parse::<Coverage>() {
+        Ok(c) => c,
+        Err(e) => {
+            return Preview {
+                days: Vec::new(),
+                error: Some(e.to_string()),
+            };
+        }
+    };
+    let week = c.week();
+    let days = [
+        Weekday::Monday,
+        Weekday::Tuesday,
+        Weekday::Wednesday,
+        Weekday::Thursday,
+        Weekday::Friday,
+        Weekday::Saturday,
+        Weekday::Sunday,
+    ]
+    .into_iter()
+    .map(|d| {
+        let name = ctx.t(&format!("day-{}", d.to_monday_one_offset()));
+        let spans = week
+            .merged(d)
+            .into_iter()
+            .map(|iv| {
+                let s = iv.start().seconds();
+                // 24:00 and night shifts run to the day's end in the preview.
+                let e = if iv.is_night_shift() || iv.end().seconds() == 0 {
+                    86_400
+                } else {
+                    iv.end().seconds()
+                };
+                let start = f64::from(s) / 864.0;
+                let end = f64::from(e) / 864.0;
+                (iv.to_string(), start, (end - start).max(0.5))
+            })
+            .collect();
+        (name, spans)
+    })
+    .collect();
+    Preview { days, error: None }
+}
+
+#[derive(Template)]
+#[template(path = "coverage_preview.html")]
+struct PreviewFragment {
+    ctx: Ctx,
+    preview: Preview,
+}
+
+#[derive(Deserialize)]
+pub struct PreviewQuery {
+    coverage: Option<String>,
+}
+
+pub async fn coverage_preview(
+    ctx: Ctx,
+    Query(q): Query<PreviewQuery>,
+) -> Result<Response, PageError> {
+    ctx.admin()?;
+    let page = PreviewFragment {
+        preview: preview(q.coverage.as_deref().unwrap_or("base"), &ctx),
+        ctx,
+    };
+    page.ctx.page(page.render())
+}
+
+pub async fn create_contract(
+    State(s): State<AppState>,
+    headers: HeaderMap,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    mut form: Multipart,
+) -> Result<Response, PageError> {
+    let mut fields = std::collections::HashMap::new();
+    let mut ics = String::new();
+    while let Some(field) = form
+        .next_field()
+        .await
+        .map_err(|e| ApiError::BadRequest(e.body_text()))?
+    {
+        let name = field.name().unwrap_or_default().to_owned();
+        let text = field
+            .text()
+            .await
+            .map_err(|e| ApiError::BadRequest(e.body_text()))?;
+        if name == "ics" {
+            ics = text;
+        } else {
+            fields.insert(name, text);
+        }
+    }
+    ctx.check(&headers, fields.get("_csrf").map(String::as_str))?;
+    let v = ctx.admin()?.clone();
+    match contract_terms(&fields, &ics) {
+        Ok((from, terms)) => {
+            match s
+                .store
+                .create_contract_version(&v, CustomerId(id), from, terms, s.clock.now())
+                .await
+            {
+                Ok(_) => Ok(Redirect::to(&format!("/admin/customers/{id}")).into_response()),
+                Err(tierline_store::StoreError::Invalid { field, message }) => {
+                    render_customer(&s, ctx, id, Some(format!("{field}: {message}"))).await
+                }
+                Err(e) => Err(e.into()),
+            }
+        }
+        Err(message) => render_customer(&s, ctx, id, Some(message)).await,
+    }
+}
+
+/// The contract form's fields as terms; an error names the field.
+fn contract_terms(
+    f: &std::collections::HashMap<String, String>,
+    ics: &str,
+) -> Result<(Date, ContractTerms), String> {
+    let get = |k: &str| f.get(k).map(|v| v.trim().to_owned()).unwrap_or_default();
+    let from: Date = get("effective_from")
+        .parse()
+        .map_err(|_| "effective_from: must be a date, YYYY-MM-DD".to_owned())?;
+    let mut holidays = Vec::new();
+    for (n, line) in get("holidays").lines().enumerate() {
+        let line = line.trim();
+        if line.is_empty() {
+            continue;
+        }
+        let d: Date = line
+            .split_whitespace()
+            .next()
+            .unwrap_or_default()
+            .parse()
+            .map_err(|_| format!("holidays: line {} is not a date, YYYY-MM-DD", n + 1))?;
+        holidays.push(d);
+    }
+    if !ics.trim().is_empty() {
+        let until = from
+            .checked_add(jiff::Span::new().years(5))
+            .map_err(|e| e.to_string())?;
+        let import = tierline_domain::calendar::ics::parse_holidays(ics, until)
+            .map_err(|e| format!("ics: {e}"))?;
+        holidays.extend(import.dates());
+    }
+    holidays.sort_unstable();
+    holidays.dedup();
+    let stability = f.contains_key("stability");
+    let mut sla = Vec::new();
+    for n in 1..=6 {
+        sla.push(serde_json::json!({
+            "reaction": get(&format!("reaction_{n}")),
+            "resolution": get(&format!("resolution_{n}")),
+            "work_start": if n == 6 { get("work_start_6") } else { "not_in_sla".to_owned() },
+        }));
+    }
+    let sla: SlaPolicy = serde_json::from_value(serde_json::Value::Array(sla)).map_err(|e| {
+        format!("sla: {e}; write a target as 30m, 1h, 4h 30m, not_in_sla or individual")
+    })?;
+    let num = |k: &str| -> Result<u32, String> {
+        let v = get(k);
+        if v.is_empty() {
+            return Ok(0);
+        }
+        v.parse().map_err(|_| format!("{k}: must be a whole number"))
+    };
+    let lines = get("lines")
+        .parse::<i64>()
+        .ok()
+        .and_then(|n| Line::try_from(n).ok())
+        .ok_or_else(|| "lines: must be 1 to 4".to_owned())?;
+    let terms = ContractTerms {
+        calendar: CalendarSpec {
+            tz: get("tz"),
+            coverage: Some(get("coverage")),
+            holidays,
+            ..Default::default()
+        },
+        sla: Some(sla),
+        lines,
+        stability,
+        consultation_hours: num("consultation_hours")?,
+        vendor_wait_pauses: f.contains_key("vendor_wait_pauses"),
+        warning_share: match get("warning_percent").as_str() {
+            "" => 0.8,
+            p => p
+                .parse::<f64>()
+                .map(|p| p / 100.0)
+                .map_err(|_| "warning_percent: must be a number".to_owned())?,
+        },
+        base_price_usd: num("base_price_usd")?,
+    };
+    // Checked here so the form can say what is wrong before anything is stored.
+    terms.clone().validate().map_err(|e| e.to_string())?;
+    Ok((from, terms))
+}

@@ -1,0 +1,111 @@
+//! Live pages: a follower reads the database's ticket change feed once a second while anyone
+//! is watching, and Server-Sent Events pass each change on to the pages allowed to know of it.
+//! Reading the shared database (not the process's own changes) shows every node's changes.
+
+use std::convert::Infallible;
+use std::time::Duration;
+
+use axum::extract::State;
+use axum::response::sse::{Event, KeepAlive, Sse};
+use futures_util::stream::Stream;
+use tierline_store::{Role, Store, TicketChange};
+use tokio::sync::broadcast;
+
+use super::ctx::Ctx;
+use crate::AppState;
+use crate::error::PageError;
+
+/// The channel of changes; cheap to clone.
+#[derive(Debug, Clone)]
+pub struct Live {
+    tx: broadcast::Sender<TicketChange>,
+}
+
+impl Default for Live {
+    fn default() -> Live {
+        Live {
+            tx: broadcast::channel(1024).0,
+        }
+    }
+}
+
+impl Live {
+    /// Follows the change feed until `stop` resolves.
+    pub async fn follow(&self, store: Store, mut stop: tokio::sync::watch::Receiver<bool>) {
+        let mut cursor: Option<i64> = None;
+        loop {
+            tokio::select! {
+                _ = stop.changed() => return,
+                () = tokio::time::sleep(Duration::from_millis(500)) => {}
+            }
+            if self.tx.receiver_count() == 0 {
+                // Nobody is watching: start from the newest change when someone does.
+                cursor = None;
+                continue;
+            }
+            let after = match cursor {
+                Some(c) => c,
+                None => match store.last_event_id().await {
+                    Ok(c) => {
+                        cursor = Some(c);
+                        continue;
+                    }
+                    Err(e) => {
+                        tracing::warn!(error = %e, "cannot read the change feed");
+                        continue;
+                    }
+                },
+            };
+            match store.changes_since(after, 500).await {
+                Ok(changes) => {
+                    for c in changes {
+                        cursor = Some(c.event_id);
+                        // Nobody listening between the check and now is not an error.
+                        let _ = self.tx.send(c);
+                    }
+                }
+                Err(e) => tracing::warn!(error = %e, "cannot read the change feed"),
+            }
+        }
+    }
+}
+
+/// `GET /ui/events`: the changes of tickets the viewer may see, as `ticket` events whose data
+/// is the ticket's id and line.
+pub async fn events(
+    State(s): State<AppState>,
+    ctx: Ctx,
+) -> Result<Sse<impl Stream<Item = Result<Event, Infallible>>>, PageError> {
+    let viewer = ctx.viewer()?.clone();
+    let rx = s.live.tx.subscribe();
+    let stream = futures_util::stream::unfold(rx, move |mut rx| {
+        let viewer = viewer.clone();
+        async move {
+            loop {
+                match rx.recv().await {
+                    Ok(c) => {
+                        let visible = match viewer.role {
+                            Role::Admin | Role::Agent => true,
+                            Role::Customer => viewer.customer_id == Some(c.customer_id),
+                            Role::Vendor => false,
+                        };
+                        if visible {
+                            let data = format!(
+                                "{{\"id\":{},\"line\":{}}}",
+                                c.ticket_id,
+                                c.line.number()
+                            );
+                            return Some((Ok(Event::default().event("ticket").data(data)), rx));
+                        }
+                    }
+                    // A slow page missed some: tell it to refresh all the same.
+                    Err(broadcast::error::RecvError::Lagged(_)) => {
+                        return Some((Ok(Event::default().event("ticket").data("{}")), rx));
+                    }
+                    Err(broadcast::error::RecvError::Closed) => return None,
+                }
+            }
+        }
+    });
+    Ok(Sse::new(stream).keep_alive(KeepAlive::default()))
+}

@@ -1,0 +1,139 @@
+//! The web app: server-rendered pages (askama templates, auto-escaped), made live with htmx and
+//! Server-Sent Events. Every asset is embedded in the binary; pages load nothing from elsewhere.
+//! Forms work without JavaScript; each state-changing one carries a CSRF token (`ctx.rs`).
+
+mod admin;
+mod agent;
+mod assets;
+pub(crate) mod ctx;
+mod form;
+pub(crate) mod i18n;
+mod live;
+mod portal;
+mod site;
+mod ticket;
+mod timeline;
+mod view;
+
+pub use live::Live;
+
+use askama::Template;
+use axum::Router;
+use axum::extract::Request;
+use axum::http::header::{CACHE_CONTROL, CONTENT_TYPE, LOCATION};
+use axum::http::{HeaderValue, StatusCode};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+
+use crate::AppState;
+use crate::error::PageFailure;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/", get(site::home))
+        .route("/request-support", post(site::lead))
+        .route("/login", get(site::login_form).post(site::login))
+        .route("/logout", post(site::logout))
+        .route("/lang", post(site::lang))
+        .route("/settings", get(site::settings).post(site::save_settings))
+        .route("/agent", get(agent::home))
+        .route("/agent/queue", get(agent::queue))
+        .route("/agent/queue/rows", get(agent::queue_rows))
+        .route("/agent/search", get(agent::search))
+        .route("/agent/tickets/{id}", get(ticket::page))
+        .route("/agent/tickets/{id}/reply", post(ticket::reply))
+        .route("/agent/tickets/{id}/status", post(ticket::status))
+        .route("/agent/tickets/{id}/class", post(ticket::class))
+        .route("/agent/tickets/{id}/line", post(ticket::line))
+        .route("/agent/tickets/{id}/assign", post(ticket::assign))
+        .route("/agent/tickets/{id}/time", post(ticket::log_time))
+        .route("/agent/tickets/{id}/vendor", post(ticket::vendor))
+        .route("/attachments/{id}", get(ticket::attachment))
+        .route("/portal", get(portal::list))
+        .route("/portal/new", get(portal::new_form).post(portal::create))
+        .route("/portal/tickets/{id}", get(portal::page))
+        .route("/portal/tickets/{id}/reply", post(portal::reply))
+        .route("/portal/tickets/{id}/status", post(portal::status))
+        .route("/admin", get(admin::home))
+        .route("/admin/leads/{id}/handled", post(admin::lead_handled))
+        .route("/admin/customers", post(admin::create_customer))
+        .route("/admin/customers/{id}", get(admin::customer))
+        .route("/admin/customers/{id}/systems", post(admin::create_system))
+        .route("/admin/customers/{id}/contracts", post(admin::create_contract))
+        .route("/admin/coverage-preview", get(admin::coverage_preview))
+        .route("/admin/users", post(admin::create_user))
+        .route("/admin/users/{id}", post(admin::update_user))
+        .route("/admin/groups", post(admin::create_group))
+        .route("/admin/groups/{id}/members", post(admin::add_member))
+        .route("/ui/events", get(live::events))
+        .route("/assets/{file}", get(assets::asset))
+        .layer(axum::middleware::from_fn(errors))
+}
+
+#[derive(Template)]
+#[template(path = "error.html")]
+struct ErrorPage {
+    ctx: ErrorCtx,
+    status: u16,
+    summary: String,
+    detail: Option<String>,
+}
+
+/// The little of a context an error page needs (the full one may be what failed).
+struct ErrorCtx {
+    tr: i18n::Tr,
+}
+
+impl ErrorCtx {
+    fn t(&self, key: &str) -> String {
+        self.tr.t(key)
+    }
+}
+
+/// Turns a failed page into one in the viewer's language, or into a redirect to sign in.
+async fn errors(request: Request, next: Next) -> Response {
+    let lang = ctx::request_lang(request.headers());
+    let path = request
+        .uri()
+        .path_and_query()
+        .map_or_else(|| "/".to_owned(), |p| p.as_str().to_owned());
+    let is_get = request.method() == axum::http::Method::GET;
+    let response = next.run(request).await;
+    let Some(failure) = response.extensions().get::<PageFailure>().cloned() else {
+        return response;
+    };
+    if failure.status == StatusCode::UNAUTHORIZED {
+        let back = if is_get { path } else { "/".to_owned() };
+        let target = format!("/login?next={}", form::encode(&back));
+        let mut r = StatusCode::SEE_OTHER.into_response();
+        if let Ok(v) = HeaderValue::from_str(&target) {
+            r.headers_mut().insert(LOCATION, v);
+        }
+        return r;
+    }
+    let tr = i18n::Tr(lang);
+    let summary = tr.t(match failure.status.as_u16() {
+        404 => "error-not-found",
+        403 => "error-forbidden",
+        422 | 400 => "error-invalid",
+        429 => "error-too-many",
+        413 => "error-too-large",
+        _ => "error-internal",
+    });
+    let page = ErrorPage {
+        ctx: ErrorCtx { tr },
+        status: failure.status.as_u16(),
+        summary,
+        detail: failure.detail,
+    };
+    let body = page.render().unwrap_or_else(|_| "error".to_owned());
+    let mut r = (failure.status, body).into_response();
+    r.headers_mut().insert(
+        CONTENT_TYPE,
+        HeaderValue::from_static("text/html; charset=utf-8"),
+    );
+    r.headers_mut()
+        .insert(CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    r
+}

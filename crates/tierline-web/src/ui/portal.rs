@@ -1,0 +1,276 @@
+//! The customer portal: an organisation's requests with their status and when a reply is due,
+//! a new request with attachments, replies, and confirming or reopening a resolution. Internal
+//! notes, other organisations and agents' private data never reach these pages: the store
+//! scopes every read to the customer user.
+
+use askama::Template;
+use axum::extract::{Multipart, Path, State};
+use axum::http::HeaderMap;
+use axum::response::{IntoResponse, Redirect, Response};
+use serde::Deserialize;
+use tierline_domain::ticket::{Channel, Status};
+use tierline_store::{NewAttachment, NewTicket, System, TicketFilter, TicketId};
+
+use super::ctx::Ctx;
+use super::form::{PageForm, opt};
+use super::ticket::{Shown, shown};
+use super::view::{self, Row};
+use crate::error::PageError;
+use crate::{ApiError, AppState};
+
+#[derive(Template)]
+#[template(path = "portal_list.html")]
+struct ListPage {
+    ctx: Ctx,
+    rows: Vec<Row>,
+    has_more: bool,
+}
+
+pub async fn list(State(s): State<AppState>, ctx: Ctx) -> Result<Response, PageError> {
+    let v = ctx.viewer()?.clone();
+    if !ctx.is_customer() {
+        return Ok(Redirect::to("/agent/queue").into_response());
+    }
+    let page = s
+        .store
+        .tickets(
+            &v,
+            &TicketFilter {
+                limit: 100,
+                ..Default::default()
+            },
+            s.clock.now(),
+        )
+        .await?;
+    let rows = super::agent::rows_for(&s, &ctx, &v, &page.items).await?;
+    let p = ListPage {
+        rows,
+        has_more: page.has_more,
+        ctx,
+    };
+    p.ctx.page(p.render())
+}
+
+#[derive(Template)]
+#[template(path = "portal_new.html")]
+struct NewPage {
+    ctx: Ctx,
+    systems: Vec<System>,
+    error: Option<String>,
+    subject: String,
+    description: String,
+}
+
+async fn customer_systems(s: &AppState, ctx: &Ctx) -> Result<Vec<System>, PageError> {
+    let v = ctx.viewer()?;
+    match v.customer_id {
+        Some(c) if ctx.is_customer() => Ok(s.store.systems(v, c).await?),
+        _ => Err(PageError(ApiError::NotFound)),
+    }
+}
+
+pub async fn new_form(State(s): State<AppState>, ctx: Ctx) -> Result<Response, PageError> {
+    let systems = customer_systems(&s, &ctx).await?;
+    let p = NewPage {
+        ctx,
+        systems,
+        error: None,
+        subject: String::new(),
+        description: String::new(),
+    };
+    p.ctx.page(p.render())
+}
+
+/// A file from the form.
+struct Upload {
+    name: String,
+    content_type: String,
+    bytes: Vec<u8>,
+}
+
+pub async fn create(
+    State(s): State<AppState>,
+    headers: HeaderMap,
+    ctx: Ctx,
+    mut form: Multipart,
+) -> Result<Response, PageError> {
+    let v = ctx.viewer()?.clone();
+    let mut fields = std::collections::HashMap::new();
+    let mut files = Vec::new();
+    while let Some(field) = form
+        .next_field()
+        .await
+        .map_err(|e| ApiError::BadRequest(e.body_text()))?
+    {
+        let name = field.name().unwrap_or_default().to_owned();
+        if name == "files" {
+            let file_name = field.file_name().unwrap_or_default().to_owned();
+            let content_type = field.content_type().unwrap_or("application/octet-stream").to_owned();
+            let bytes = field
+                .bytes()
+                .await
+                .map_err(|e| ApiError::BadRequest(e.body_text()))?;
+            // A file input left empty still sends a part with no name and no bytes.
+            if !file_name.is_empty() || !bytes.is_empty() {
+                files.push(Upload {
+                    name: file_name,
+                    content_type,
+                    bytes: bytes.to_vec(),
+                });
+            }
+        } else {
+            let text = field
+                .text()
+                .await
+                .map_err(|e| ApiError::BadRequest(e.body_text()))?;
+            fields.insert(name, text);
+        }
+    }
+    ctx.check(&headers, fields.get("_csrf").map(String::as_str))?;
+    let get = |k: &str| fields.get(k).cloned().unwrap_or_default();
+    let system_id = match get("system").trim() {
+        "" => None,
+        sid => Some(tierline_store::SystemId(
+            sid.parse()
+                .map_err(|_| ApiError::field("system", "is not one of your systems"))?,
+        )),
+    };
+    if files.iter().any(|f| f.bytes.len() > tierline_store::MAX_ATTACHMENT_BYTES) {
+        return Err(ApiError::field("files", "each file must be at most 10 MiB").into());
+    }
+    // A customer's request is classified by the desk on arrival; the portal never asks for a
+    // class (a customer's guess would be trusted as a qualification).
+    let verdict = s
+        .classifier
+        .get(&s.store)
+        .await?
+        .classify(&get("subject"), &get("description"));
+    let new = NewTicket {
+        customer_id: None,
+        system_id,
+        subject: get("subject"),
+        description: get("description"),
+        channel: Channel::Portal,
+        class: verdict.class,
+        opened_at: None,
+        individual_reaction: None,
+        individual_resolution: None,
+        auto_class: Some(tierline_store::AutoClass {
+            class: verdict.class,
+            confidence: verdict.confidence,
+            reasons: verdict.reasons,
+            needs_qualification: verdict.needs_qualification,
+        }),
+    };
+    let now = s.clock.now();
+    let t = match s.store.create_ticket(&v, new, now).await {
+        Ok(t) => t,
+        Err(tierline_store::StoreError::Invalid { field, message }) => {
+            let systems = customer_systems(&s, &ctx).await?;
+            let p = NewPage {
+                error: Some(format!("{}: {message}", ctx.t(&format!("field-{field}")))),
+                subject: get("subject"),
+                description: get("description"),
+                ctx,
+                systems,
+            };
+            let mut r = p.ctx.page(p.render())?;
+            *r.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
+            return Ok(r);
+        }
+        Err(e) => return Err(e.into()),
+    };
+    for f in &files {
+        s.store
+            .attach(
+                &v,
+                t.id,
+                NewAttachment {
+                    file_name: &f.name,
+                    content_type: &f.content_type,
+                    bytes: &f.bytes,
+                    public: true,
+                },
+                now,
+            )
+            .await?;
+    }
+    Ok(Redirect::to(&format!("/portal/tickets/{}", t.id)).into_response())
+}
+
+#[derive(Template)]
+#[template(path = "portal_ticket.html")]
+struct TicketPage {
+    ctx: Ctx,
+    sh: Shown,
+    status: String,
+}
+
+pub async fn page(
+    State(s): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+) -> Result<Response, PageError> {
+    let v = ctx.viewer()?.clone();
+    if !ctx.is_customer() {
+        return Ok(Redirect::to(&format!("/agent/tickets/{id}")).into_response());
+    }
+    let sh = shown(&s, &ctx, &v, id).await?;
+    let p = TicketPage {
+        status: ctx.t(view::status_key(sh.t.status)),
+        sh,
+        ctx,
+    };
+    p.ctx.page(p.render())
+}
+
+#[derive(Deserialize)]
+pub struct ReplyForm {
+    #[serde(rename = "_csrf")]
+    csrf: String,
+    body: String,
+}
+
+pub async fn reply(
+    State(s): State<AppState>,
+    headers: HeaderMap,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    PageForm(f): PageForm<ReplyForm>,
+) -> Result<Response, PageError> {
+    ctx.check(&headers, Some(&f.csrf))?;
+    let v = ctx.viewer()?;
+    s.store
+        .reply(v, TicketId(id), &f.body, true, s.clock.now())
+        .await?;
+    Ok(Redirect::to(&format!("/portal/tickets/{id}")).into_response())
+}
+
+#[derive(Deserialize)]
+pub struct StatusForm {
+    #[serde(rename = "_csrf")]
+    csrf: String,
+    /// `confirm` (close a resolved request) or `reopen`.
+    action: String,
+    reason: Option<String>,
+}
+
+pub async fn status(
+    State(s): State<AppState>,
+    headers: HeaderMap,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    PageForm(f): PageForm<StatusForm>,
+) -> Result<Response, PageError> {
+    ctx.check(&headers, Some(&f.csrf))?;
+    let v = ctx.viewer()?;
+    let to = match f.action.as_str() {
+        "confirm" => Status::Closed,
+        "reopen" => Status::Open,
+        _ => return Err(ApiError::field("action", "must be confirm or reopen").into()),
+    };
+    s.store
+        .set_status(v, TicketId(id), to, opt(&f.reason), s.clock.now())
+        .await?;
+    Ok(Redirect::to(&format!("/portal/tickets/{id}")).into_response())
+}

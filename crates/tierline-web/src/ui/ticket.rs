@@ -1,0 +1,422 @@
+//! The agent's ticket page and what can be done from it: reply or note, status, class with a
+//! reason, escalation, assignment, time, and line 4's vendor block. Attachments download here
+//! for everyone who may see the ticket.
+
+use std::collections::HashMap;
+
+use askama::Template;
+use axum::extract::{Path, State};
+use axum::http::HeaderMap;
+use axum::http::header::{CACHE_CONTROL, CONTENT_DISPOSITION, CONTENT_TYPE};
+use axum::response::{IntoResponse, Redirect, Response};
+use serde::Deserialize;
+use tierline_domain::Class;
+use tierline_domain::ticket::Status;
+use tierline_store::{
+    Attachment, NewTimeEntry, Role, Ticket, TicketId, UserId, VendorBlock, Viewer,
+};
+
+use super::ctx::Ctx;
+use super::form::{PageForm, opt};
+use super::timeline::{self, EventView};
+use super::view::{self, ClockView};
+use crate::error::PageError;
+use crate::{ApiError, AppState};
+
+/// What the page says about the contract in force.
+#[derive(Debug, Clone)]
+pub struct ContractView {
+    pub effective_from: String,
+    pub coverage: String,
+    pub tz: String,
+    pub stability: bool,
+    pub lines: u8,
+}
+
+#[derive(Template)]
+#[template(path = "ticket.html")]
+struct TicketPage {
+    ctx: Ctx,
+    t: Ticket,
+    customer: String,
+    system: String,
+    contract: ContractView,
+    status: String,
+    clocks: Vec<ClockView>,
+    events: Vec<EventView>,
+    attachments: Vec<Attachment>,
+    next_statuses: Vec<(&'static str, String)>,
+    agents: Vec<(i64, String)>,
+    assignee: i64,
+    vendor: Option<VendorBlock>,
+    can_escalate: bool,
+    is_vendor: bool,
+}
+
+/// Names of the people a viewer may know by name.
+pub async fn people(s: &AppState, v: &Viewer) -> Result<HashMap<i64, String>, PageError> {
+    Ok(s.store
+        .users(v)
+        .await?
+        .into_iter()
+        .map(|u| (u.id.0, u.name))
+        .collect())
+}
+
+/// The parts of a ticket page both the agent's and the customer's pages show.
+pub struct Shown {
+    pub t: Ticket,
+    pub customer: String,
+    pub system: String,
+    pub contract: ContractView,
+    pub clocks: Vec<ClockView>,
+    pub events: Vec<EventView>,
+    pub attachments: Vec<Attachment>,
+}
+
+pub async fn shown(s: &AppState, ctx: &Ctx, v: &Viewer, id: i64) -> Result<Shown, PageError> {
+    let now = s.clock.now();
+    let (t, clocks) = s.store.ticket_with_clocks(v, TicketId(id), now).await?;
+    let contract = s.store.contract_by_id(t.contract_version_id).await?;
+    let tz = contract.calendar().tz().clone();
+    let terms = contract.terms();
+    let version = if v.role == Role::Vendor {
+        None
+    } else {
+        s.store.contract_version(v, t.contract_version_id).await.ok()
+    };
+    let customer = if v.role == Role::Vendor {
+        String::new()
+    } else {
+        s.store.customer(v, t.customer_id).await?.name
+    };
+    let system = match (t.system_id, v.role) {
+        (Some(sid), Role::Admin | Role::Agent | Role::Customer) => s
+            .store
+            .systems(v, t.customer_id)
+            .await?
+            .into_iter()
+            .find(|x| x.id == sid)
+            .map(|x| x.name)
+            .unwrap_or_default(),
+        _ => String::new(),
+    };
+    let users = people(s, v).await?;
+    let events = s.store.ticket_events(v, t.id).await?;
+    Ok(Shown {
+        customer,
+        system,
+        contract: ContractView {
+            effective_from: version.map(|c| c.effective_from.to_string()).unwrap_or_default(),
+            coverage: terms
+                .calendar
+                .coverage
+                .clone()
+                .unwrap_or_else(|| ctx.t("coverage-custom")),
+            tz: terms.calendar.tz.clone(),
+            stability: terms.stability,
+            lines: terms.lines.number(),
+        },
+        clocks: clocks.iter().map(|c| view::clock(ctx, c, &tz)).collect(),
+        events: timeline::events(ctx, &events, &users),
+        attachments: s.store.attachments(v, t.id).await?,
+        t,
+    })
+}
+
+pub async fn page(
+    State(s): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+) -> Result<Response, PageError> {
+    let v = ctx.staff()?.clone();
+    let sh = shown(&s, &ctx, &v, id).await?;
+    let next_statuses = [
+        Status::Open,
+        Status::WaitingForCustomer,
+        Status::WaitingForVendor,
+        Status::Resolved,
+        Status::Closed,
+    ]
+    .into_iter()
+    .filter(|st| sh.t.status.can_move_to(*st))
+    .map(|st| (st.as_str(), ctx.t(view::status_key(st))))
+    .collect();
+    let agents = if v.is_staff() {
+        s.store
+            .users(&v)
+            .await?
+            .into_iter()
+            .filter(|u| matches!(u.role, Role::Agent | Role::Admin) && !u.disabled)
+            .map(|u| (u.id.0, u.name))
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let vendor = s.store.vendor(&v, sh.t.id).await.unwrap_or(None);
+    let page = TicketPage {
+        status: ctx.t(view::status_key(sh.t.status)),
+        can_escalate: sh.t.line.number() < sh.contract.lines,
+        is_vendor: v.role == Role::Vendor,
+        customer: sh.customer,
+        system: sh.system,
+        contract: sh.contract,
+        clocks: sh.clocks,
+        events: sh.events,
+        attachments: sh.attachments,
+        assignee: sh.t.assignee_id.map_or(0, |a| a.0),
+        t: sh.t,
+        next_statuses,
+        agents,
+        vendor,
+        ctx,
+    };
+    page.ctx.page(page.render())
+}
+
+fn back(id: i64) -> Response {
+    Redirect::to(&format!("/agent/tickets/{id}")).into_response()
+}
+
+#[derive(Deserialize)]
+pub struct ReplyForm {
+    #[serde(rename = "_csrf")]
+    csrf: String,
+    body: String,
+    /// `public` or `internal`.
+    visibility: Option<String>,
+}
+
+pub async fn reply(
+    State(s): State<AppState>,
+    headers: HeaderMap,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    PageForm(f): PageForm<ReplyForm>,
+) -> Result<Response, PageError> {
+    ctx.check(&headers, Some(&f.csrf))?;
+    let v = ctx.staff()?;
+    let public = opt(&f.visibility) != Some("internal");
+    s.store
+        .reply(v, TicketId(id), &f.body, public, s.clock.now())
+        .await?;
+    Ok(back(id))
+}
+
+#[derive(Deserialize)]
+pub struct StatusForm {
+    #[serde(rename = "_csrf")]
+    csrf: String,
+    status: String,
+    reason: Option<String>,
+}
+
+pub async fn status(
+    State(s): State<AppState>,
+    headers: HeaderMap,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    PageForm(f): PageForm<StatusForm>,
+) -> Result<Response, PageError> {
+    ctx.check(&headers, Some(&f.csrf))?;
+    let v = ctx.staff()?;
+    let to = Status::parse(&f.status).ok_or(ApiError::field("status", "is not a status"))?;
+    s.store
+        .set_status(v, TicketId(id), to, opt(&f.reason), s.clock.now())
+        .await?;
+    Ok(back(id))
+}
+
+#[derive(Deserialize)]
+pub struct ClassForm {
+    #[serde(rename = "_csrf")]
+    csrf: String,
+    class: i64,
+    reason: String,
+}
+
+pub async fn class(
+    State(s): State<AppState>,
+    headers: HeaderMap,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    PageForm(f): PageForm<ClassForm>,
+) -> Result<Response, PageError> {
+    ctx.check(&headers, Some(&f.csrf))?;
+    let v = ctx.staff()?;
+    let class = Class::try_from(f.class).map_err(|_| ApiError::field("class", "must be 1 to 6"))?;
+    if f.reason.trim().is_empty() {
+        return Err(ApiError::field("reason", "must say why the class changes").into());
+    }
+    s.store
+        .set_class(v, TicketId(id), class, f.reason.trim(), s.clock.now())
+        .await?;
+    Ok(back(id))
+}
+
+#[derive(Deserialize)]
+pub struct LineForm {
+    #[serde(rename = "_csrf")]
+    csrf: String,
+    /// `up` (escalate) or `down` (de-escalate).
+    direction: String,
+    reason: String,
+}
+
+pub async fn line(
+    State(s): State<AppState>,
+    headers: HeaderMap,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    PageForm(f): PageForm<LineForm>,
+) -> Result<Response, PageError> {
+    ctx.check(&headers, Some(&f.csrf))?;
+    let v = ctx.staff()?;
+    let up = match f.direction.as_str() {
+        "up" => true,
+        "down" => false,
+        _ => return Err(ApiError::field("direction", "must be up or down").into()),
+    };
+    if f.reason.trim().is_empty() {
+        return Err(ApiError::field("reason", "must say why").into());
+    }
+    s.store
+        .move_line(v, TicketId(id), up, f.reason.trim(), s.clock.now())
+        .await?;
+    Ok(back(id))
+}
+
+#[derive(Deserialize)]
+pub struct AssignForm {
+    #[serde(rename = "_csrf")]
+    csrf: String,
+    assignee: Option<String>,
+}
+
+pub async fn assign(
+    State(s): State<AppState>,
+    headers: HeaderMap,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    PageForm(f): PageForm<AssignForm>,
+) -> Result<Response, PageError> {
+    ctx.check(&headers, Some(&f.csrf))?;
+    let v = ctx.staff()?;
+    let assignee = match opt(&f.assignee) {
+        Some(a) => Some(UserId(
+            a.parse()
+                .map_err(|_| ApiError::field("assignee", "is not an agent"))?,
+        )),
+        None => None,
+    };
+    s.store
+        .assign(v, TicketId(id), assignee, s.clock.now())
+        .await?;
+    Ok(back(id))
+}
+
+#[derive(Deserialize)]
+pub struct TimeForm {
+    #[serde(rename = "_csrf")]
+    csrf: String,
+    minutes: String,
+    note: String,
+    consultation: Option<String>,
+}
+
+pub async fn log_time(
+    State(s): State<AppState>,
+    headers: HeaderMap,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    PageForm(f): PageForm<TimeForm>,
+) -> Result<Response, PageError> {
+    ctx.check(&headers, Some(&f.csrf))?;
+    let v = ctx.staff()?;
+    let minutes = f
+        .minutes
+        .trim()
+        .parse()
+        .map_err(|_| ApiError::field("minutes", "must be a whole number of minutes"))?;
+    s.store
+        .log_time(
+            v,
+            TicketId(id),
+            NewTimeEntry {
+                minutes,
+                note: f.note,
+                consultation: f.consultation.map(|c| c == "on" || c == "true"),
+                worked_at: None,
+            },
+            s.clock.now(),
+        )
+        .await?;
+    Ok(back(id))
+}
+
+#[derive(Deserialize)]
+pub struct VendorForm {
+    #[serde(rename = "_csrf")]
+    csrf: String,
+    vendor: String,
+    external_ref: Option<String>,
+    vendor_status: Option<String>,
+    promise: Option<String>,
+}
+
+pub async fn vendor(
+    State(s): State<AppState>,
+    headers: HeaderMap,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    PageForm(f): PageForm<VendorForm>,
+) -> Result<Response, PageError> {
+    ctx.check(&headers, Some(&f.csrf))?;
+    let v = ctx.staff()?;
+    let existing = s.store.vendor(v, TicketId(id)).await?;
+    let block = VendorBlock {
+        vendor: f.vendor,
+        external_ref: opt(&f.external_ref).map(str::to_owned),
+        vendor_status: opt(&f.vendor_status).map(str::to_owned),
+        promise: opt(&f.promise).map(str::to_owned),
+        promised_by: existing.as_ref().and_then(|e| e.promised_by),
+        contact_id: existing.and_then(|e| e.contact_id),
+    };
+    s.store
+        .set_vendor(v, TicketId(id), block, s.clock.now())
+        .await?;
+    Ok(back(id))
+}
+
+/// `GET /attachments/{id}`: always a download, never shown inline, so an uploaded page or
+/// script cannot run under our origin.
+pub async fn attachment(
+    State(s): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+) -> Result<Response, PageError> {
+    let v = ctx.viewer()?;
+    let (a, bytes) = s.store.attachment(v, id).await?;
+    let ascii: String = a
+        .file_name
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() || ".-_ ".contains(c) { c } else { '_' })
+        .collect();
+    let disposition = format!(
+        "attachment; filename=\"{ascii}\"; filename*=UTF-8''{}",
+        super::form::encode(&a.file_name)
+    );
+    Ok((
+        [
+            (CONTENT_TYPE, "application/octet-stream".to_owned()),
+            (CONTENT_DISPOSITION, disposition),
+            (CACHE_CONTROL, "private, no-store".to_owned()),
+            (
+                axum::http::HeaderName::from_static("x-content-type-options"),
+                "nosniff".to_owned(),
+            ),
+        ],
+        bytes,
+    )
+        .into_response())
+}
