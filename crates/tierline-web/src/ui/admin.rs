@@ -162,12 +162,7 @@ pub async fn create_user(
     body: String,
 ) -> Result<Response, PageError> {
     let fields = pairs(&body);
-    let one = |k: &str| {
-        fields
-            .iter()
-            .find(|(n, _)| n == k)
-            .map(|(_, v)| v.clone())
-    };
+    let one = |k: &str| fields.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone());
     ctx.check(&headers, one("_csrf").as_deref())?;
     let v = ctx.admin()?;
     let role = match one("role").as_deref() {
@@ -185,10 +180,11 @@ pub async fn create_user(
             .collect::<Vec<_>>(),
     )?;
     let customer_id = match opt(&one("customer")) {
-        Some(c) if role == Role::Customer => Some(CustomerId(
-            c.parse()
-                .map_err(|_| ApiError::field("customer", "is not a customer"))?,
-        )),
+        Some(c) if role == Role::Customer => {
+            Some(CustomerId(c.parse().map_err(|_| {
+                ApiError::field("customer", "is not a customer")
+            })?))
+        }
         _ => None,
     };
     let password = opt(&one("password")).map(str::to_owned);
@@ -221,12 +217,7 @@ pub async fn update_user(
     body: String,
 ) -> Result<Response, PageError> {
     let fields = pairs(&body);
-    let one = |k: &str| {
-        fields
-            .iter()
-            .find(|(n, _)| n == k)
-            .map(|(_, v)| v.clone())
-    };
+    let one = |k: &str| fields.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone());
     ctx.check(&headers, one("_csrf").as_deref())?;
     let v = ctx.admin()?;
     let lines: Vec<String> = fields
@@ -389,15 +380,25 @@ fn presets(ctx: &Ctx) -> Vec<(&'static str, String)> {
             .parse::<Coverage>()
             .map(|c| c.extensions_price_usd())
             .unwrap_or_default();
-        (p, format!("{} (+{price} USD)", ctx.t(&format!("preset-{}", p.replace('+', "-")))))
+        (
+            p,
+            format!(
+                "{} (+{price} USD)",
+                ctx.t(&format!("preset-{}", p.replace('+', "-")))
+            ),
+        )
     })
     .collect()
 }
 
+/// One covered interval of a day: its label, and where it starts and how wide it is, in
+/// percent of the day.
+type Span = (String, f64, f64);
+
 /// A week of coverage as the preview shows it.
 #[derive(Debug, Clone, Default)]
 pub struct Preview {
-    pub days: Vec<(String, Vec<(String, f64, f64)>)>,
+    pub days: Vec<(String, Vec<Span>)>,
     pub error: Option<String>,
 }
 
@@ -565,7 +566,8 @@ fn contract_terms(
         if v.is_empty() {
             return Ok(0);
         }
-        v.parse().map_err(|_| format!("{k}: must be a whole number"))
+        v.parse()
+            .map_err(|_| format!("{k}: must be a whole number"))
     };
     let lines = get("lines")
         .parse::<i64>()

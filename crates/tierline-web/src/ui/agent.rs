@@ -124,7 +124,9 @@ pub async fn rows_for(
         zones.push(c.calendar().tz().clone());
     }
     let (customers, users) = names(s, v).await?;
-    Ok(view::rows(ctx, tickets, &clocks, &zones, &customers, &users))
+    Ok(view::rows(
+        ctx, tickets, &clocks, &zones, &customers, &users,
+    ))
 }
 
 #[derive(Template)]
@@ -156,11 +158,7 @@ pub async fn home() -> Response {
     Redirect::to("/agent/queue").into_response()
 }
 
-async fn queue_data(
-    s: &AppState,
-    ctx: &Ctx,
-    view: &str,
-) -> Result<(Vec<Row>, bool), PageError> {
+async fn queue_data(s: &AppState, ctx: &Ctx, view: &str) -> Result<(Vec<Row>, bool), PageError> {
     let v = ctx.staff()?;
     let filter = filter_for(view, v)?;
     let page = s.store.tickets(v, &filter, s.clock.now()).await?;
@@ -265,9 +263,17 @@ pub async fn search(
     Query(q): Query<SearchQuery>,
 ) -> Result<Response, PageError> {
     let v = ctx.staff()?.clone();
-    let searched = [&q.q, &q.customer, &q.class, &q.line, &q.status, &q.from, &q.to]
-        .iter()
-        .any(|f| opt(f).is_some());
+    let searched = [
+        &q.q,
+        &q.customer,
+        &q.class,
+        &q.line,
+        &q.status,
+        &q.from,
+        &q.to,
+    ]
+    .iter()
+    .any(|f| opt(f).is_some());
     let mut filter = TicketFilter {
         text: opt(&q.q).map(str::to_owned),
         customer_id: parse_num::<i64>("customer", opt(&q.customer))?

@@ -9,11 +9,31 @@ use crate::ApiError;
 use crate::error::PageError;
 
 const FILES: &[(&str, &str, &str)] = &[
-    ("app.css", "text/css; charset=utf-8", include_str!("../../assets/ui/app.css")),
-    ("app.js", "text/javascript; charset=utf-8", include_str!("../../assets/ui/app.js")),
-    ("htmx.min.js", "text/javascript; charset=utf-8", include_str!("../../assets/ui/htmx.min.js")),
-    ("htmx-sse.js", "text/javascript; charset=utf-8", include_str!("../../assets/ui/htmx-sse.js")),
-    ("icon.svg", "image/svg+xml", include_str!("../../assets/ui/icon.svg")),
+    (
+        "app.css",
+        "text/css; charset=utf-8",
+        include_str!("../../assets/ui/app.css"),
+    ),
+    (
+        "app.js",
+        "text/javascript; charset=utf-8",
+        include_str!("../../assets/ui/app.js"),
+    ),
+    (
+        "htmx.min.js",
+        "text/javascript; charset=utf-8",
+        include_str!("../../assets/ui/htmx.min.js"),
+    ),
+    (
+        "htmx-sse.js",
+        "text/javascript; charset=utf-8",
+        include_str!("../../assets/ui/htmx-sse.js"),
+    ),
+    (
+        "icon.svg",
+        "image/svg+xml",
+        include_str!("../../assets/ui/icon.svg"),
+    ),
 ];
 
 pub async fn asset(Path(file): Path<String>) -> Result<Response, PageError> {
@@ -22,7 +42,10 @@ pub async fn asset(Path(file): Path<String>) -> Result<Response, PageError> {
         .find(|(name, _, _)| *name == file)
         .ok_or(PageError(ApiError::NotFound))?;
     Ok((
-        [(CONTENT_TYPE, *kind), (CACHE_CONTROL, "public, max-age=3600")],
+        [
+            (CONTENT_TYPE, *kind),
+            (CACHE_CONTROL, "public, max-age=3600"),
+        ],
         *body,
     )
         .into_response())

@@ -135,7 +135,9 @@ fn percent_decode(s: &str) -> String {
 impl Ctx {
     /// The signed-in user, or "sign in first".
     pub fn viewer(&self) -> Result<&Viewer, PageError> {
-        self.viewer.as_ref().ok_or(PageError(ApiError::Unauthorized))
+        self.viewer
+            .as_ref()
+            .ok_or(PageError(ApiError::Unauthorized))
     }
 
     /// The signed-in agent or administrator.

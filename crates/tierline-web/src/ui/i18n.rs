@@ -165,7 +165,11 @@ mod tests {
             let path = entry.unwrap().path();
             let text = std::fs::read_to_string(&path).unwrap();
             for key in message_keys(&text) {
-                assert!(en.contains(&key), "{} uses unknown message {key}", path.display());
+                assert!(
+                    en.contains(&key),
+                    "{} uses unknown message {key}",
+                    path.display()
+                );
             }
         }
     }

@@ -90,11 +90,8 @@ pub async fn events(
                             Role::Vendor => false,
                         };
                         if visible {
-                            let data = format!(
-                                "{{\"id\":{},\"line\":{}}}",
-                                c.ticket_id,
-                                c.line.number()
-                            );
+                            let data =
+                                format!("{{\"id\":{},\"line\":{}}}", c.ticket_id, c.line.number());
                             return Some((Ok(Event::default().event("ticket").data(data)), rx));
                         }
                     }

@@ -60,7 +60,10 @@ pub fn routes() -> Router<AppState> {
         .route("/admin/customers", post(admin::create_customer))
         .route("/admin/customers/{id}", get(admin::customer))
         .route("/admin/customers/{id}/systems", post(admin::create_system))
-        .route("/admin/customers/{id}/contracts", post(admin::create_contract))
+        .route(
+            "/admin/customers/{id}/contracts",
+            post(admin::create_contract),
+        )
         .route("/admin/coverage-preview", get(admin::coverage_preview))
         .route("/admin/users", post(admin::create_user))
         .route("/admin/users/{id}", post(admin::update_user))

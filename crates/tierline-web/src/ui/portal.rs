@@ -105,7 +105,10 @@ pub async fn create(
         let name = field.name().unwrap_or_default().to_owned();
         if name == "files" {
             let file_name = field.file_name().unwrap_or_default().to_owned();
-            let content_type = field.content_type().unwrap_or("application/octet-stream").to_owned();
+            let content_type = field
+                .content_type()
+                .unwrap_or("application/octet-stream")
+                .to_owned();
             let bytes = field
                 .bytes()
                 .await
@@ -130,12 +133,14 @@ pub async fn create(
     let get = |k: &str| fields.get(k).cloned().unwrap_or_default();
     let system_id = match get("system").trim() {
         "" => None,
-        sid => Some(tierline_store::SystemId(
-            sid.parse()
-                .map_err(|_| ApiError::field("system", "is not one of your systems"))?,
-        )),
+        sid => Some(tierline_store::SystemId(sid.parse().map_err(|_| {
+            ApiError::field("system", "is not one of your systems")
+        })?)),
     };
-    if files.iter().any(|f| f.bytes.len() > tierline_store::MAX_ATTACHMENT_BYTES) {
+    if files
+        .iter()
+        .any(|f| f.bytes.len() > tierline_store::MAX_ATTACHMENT_BYTES)
+    {
         return Err(ApiError::field("files", "each file must be at most 10 MiB").into());
     }
     // A customer's request is classified by the desk on arrival; the portal never asks for a

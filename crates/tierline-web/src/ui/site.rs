@@ -79,7 +79,13 @@ pub async fn lead(
     }
     let status = match s
         .store
-        .create_lead(&f.name, &f.phone, &f.need, &peer.ip().to_string(), s.clock.now())
+        .create_lead(
+            &f.name,
+            &f.phone,
+            &f.need,
+            &peer.ip().to_string(),
+            s.clock.now(),
+        )
         .await
     {
         Ok(_) => StatusCode::OK,
@@ -304,7 +310,13 @@ pub async fn save_settings(
         None => None,
     };
     s.store
-        .set_prefs(v.user_id, &Prefs { language, time_zone })
+        .set_prefs(
+            v.user_id,
+            &Prefs {
+                language,
+                time_zone,
+            },
+        )
         .await?;
     Ok(Redirect::to("/settings").into_response())
 }

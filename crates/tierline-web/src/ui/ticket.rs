@@ -83,7 +83,10 @@ pub async fn shown(s: &AppState, ctx: &Ctx, v: &Viewer, id: i64) -> Result<Shown
     let version = if v.role == Role::Vendor {
         None
     } else {
-        s.store.contract_version(v, t.contract_version_id).await.ok()
+        s.store
+            .contract_version(v, t.contract_version_id)
+            .await
+            .ok()
     };
     let customer = if v.role == Role::Vendor {
         String::new()
@@ -107,7 +110,9 @@ pub async fn shown(s: &AppState, ctx: &Ctx, v: &Viewer, id: i64) -> Result<Shown
         customer,
         system,
         contract: ContractView {
-            effective_from: version.map(|c| c.effective_from.to_string()).unwrap_or_default(),
+            effective_from: version
+                .map(|c| c.effective_from.to_string())
+                .unwrap_or_default(),
             coverage: terms
                 .calendar
                 .coverage
@@ -303,10 +308,11 @@ pub async fn assign(
     ctx.check(&headers, Some(&f.csrf))?;
     let v = ctx.staff()?;
     let assignee = match opt(&f.assignee) {
-        Some(a) => Some(UserId(
-            a.parse()
-                .map_err(|_| ApiError::field("assignee", "is not an agent"))?,
-        )),
+        Some(a) => {
+            Some(UserId(a.parse().map_err(|_| {
+                ApiError::field("assignee", "is not an agent")
+            })?))
+        }
         None => None,
     };
     s.store
@@ -400,7 +406,13 @@ pub async fn attachment(
     let ascii: String = a
         .file_name
         .chars()
-        .map(|c| if c.is_ascii_alphanumeric() || ".-_ ".contains(c) { c } else { '_' })
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || ".-_ ".contains(c) {
+                c
+            } else {
+                '_'
+            }
+        })
         .collect();
     let disposition = format!(
         "attachment; filename=\"{ascii}\"; filename*=UTF-8''{}",

@@ -64,7 +64,11 @@ pub fn events(ctx: &Ctx, events: &[TicketEvent], users: &HashMap<i64, String>) -
                 "status" => (
                     String::new(),
                     with_reason(
-                        format!("{} → {}", status_name(ctx, &d["from"]), status_name(ctx, &d["to"])),
+                        format!(
+                            "{} → {}",
+                            status_name(ctx, &d["from"]),
+                            status_name(ctx, &d["to"])
+                        ),
                         d,
                     ),
                 ),
