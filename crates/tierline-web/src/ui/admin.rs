@@ -65,7 +65,7 @@ pub async fn home(State(s): State<AppState>, ctx: Ctx) -> Result<Response, PageE
 
 #[derive(Deserialize)]
 pub struct NameForm {
-    #[serde(rename = "_csrf")]
+    #[serde(rename = "_csrf", default)]
     csrf: String,
     name: String,
 }
@@ -96,7 +96,7 @@ pub async fn create_group(
 
 #[derive(Deserialize)]
 pub struct MemberForm {
-    #[serde(rename = "_csrf")]
+    #[serde(rename = "_csrf", default)]
     csrf: String,
     user: i64,
 }
@@ -118,7 +118,7 @@ pub async fn add_member(
 
 #[derive(Deserialize)]
 pub struct CsrfForm {
-    #[serde(rename = "_csrf")]
+    #[serde(rename = "_csrf", default)]
     csrf: String,
 }
 
@@ -335,7 +335,7 @@ async fn render_customer(
 
 #[derive(Deserialize)]
 pub struct SystemForm {
-    #[serde(rename = "_csrf")]
+    #[serde(rename = "_csrf", default)]
     csrf: String,
     name: String,
     url: Option<String>,

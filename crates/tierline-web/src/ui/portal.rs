@@ -231,7 +231,7 @@ pub async fn page(
 
 #[derive(Deserialize)]
 pub struct ReplyForm {
-    #[serde(rename = "_csrf")]
+    #[serde(rename = "_csrf", default)]
     csrf: String,
     body: String,
 }
@@ -253,7 +253,7 @@ pub async fn reply(
 
 #[derive(Deserialize)]
 pub struct StatusForm {
-    #[serde(rename = "_csrf")]
+    #[serde(rename = "_csrf", default)]
     csrf: String,
     /// `confirm` (close a resolved request) or `reopen`.
     action: String,

@@ -43,7 +43,7 @@ pub async fn home(ctx: Ctx) -> Result<Response, PageError> {
 
 #[derive(Deserialize)]
 pub struct LeadForm {
-    #[serde(rename = "_csrf")]
+    #[serde(rename = "_csrf", default)]
     csrf: String,
     #[serde(default)]
     name: String,
@@ -132,7 +132,7 @@ pub async fn login_form(ctx: Ctx, Query(q): Query<NextQuery>) -> Result<Response
 
 #[derive(Deserialize)]
 pub struct LoginForm {
-    #[serde(rename = "_csrf")]
+    #[serde(rename = "_csrf", default)]
     csrf: String,
     email: String,
     password: String,
@@ -202,7 +202,7 @@ pub async fn login(
 
 #[derive(Deserialize)]
 pub struct CsrfOnly {
-    #[serde(rename = "_csrf")]
+    #[serde(rename = "_csrf", default)]
     csrf: String,
 }
 
@@ -226,7 +226,7 @@ pub async fn logout(
 
 #[derive(Deserialize)]
 pub struct LangForm {
-    #[serde(rename = "_csrf")]
+    #[serde(rename = "_csrf", default)]
     csrf: String,
     lang: String,
     next: Option<String>,
@@ -278,7 +278,7 @@ pub async fn settings(State(s): State<AppState>, ctx: Ctx) -> Result<Response, P
 
 #[derive(Deserialize)]
 pub struct SettingsForm {
-    #[serde(rename = "_csrf")]
+    #[serde(rename = "_csrf", default)]
     csrf: String,
     language: Option<String>,
     time_zone: Option<String>,

@@ -185,7 +185,7 @@ fn back(id: i64) -> Response {
 
 #[derive(Deserialize)]
 pub struct ReplyForm {
-    #[serde(rename = "_csrf")]
+    #[serde(rename = "_csrf", default)]
     csrf: String,
     body: String,
     /// `public` or `internal`.
@@ -210,7 +210,7 @@ pub async fn reply(
 
 #[derive(Deserialize)]
 pub struct StatusForm {
-    #[serde(rename = "_csrf")]
+    #[serde(rename = "_csrf", default)]
     csrf: String,
     status: String,
     reason: Option<String>,
@@ -234,7 +234,7 @@ pub async fn status(
 
 #[derive(Deserialize)]
 pub struct ClassForm {
-    #[serde(rename = "_csrf")]
+    #[serde(rename = "_csrf", default)]
     csrf: String,
     class: i64,
     reason: String,
@@ -261,7 +261,7 @@ pub async fn class(
 
 #[derive(Deserialize)]
 pub struct LineForm {
-    #[serde(rename = "_csrf")]
+    #[serde(rename = "_csrf", default)]
     csrf: String,
     /// `up` (escalate) or `down` (de-escalate).
     direction: String,
@@ -293,7 +293,7 @@ pub async fn line(
 
 #[derive(Deserialize)]
 pub struct AssignForm {
-    #[serde(rename = "_csrf")]
+    #[serde(rename = "_csrf", default)]
     csrf: String,
     assignee: Option<String>,
 }
@@ -323,7 +323,7 @@ pub async fn assign(
 
 #[derive(Deserialize)]
 pub struct TimeForm {
-    #[serde(rename = "_csrf")]
+    #[serde(rename = "_csrf", default)]
     csrf: String,
     minutes: String,
     note: String,
@@ -362,7 +362,7 @@ pub async fn log_time(
 
 #[derive(Deserialize)]
 pub struct VendorForm {
-    #[serde(rename = "_csrf")]
+    #[serde(rename = "_csrf", default)]
     csrf: String,
     vendor: String,
     external_ref: Option<String>,

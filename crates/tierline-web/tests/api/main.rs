@@ -12,6 +12,7 @@ mod classification;
 mod desk;
 mod flow;
 mod isolation;
+mod pages;
 
 use std::future::Future;
 use std::pin::Pin;
@@ -36,5 +37,7 @@ fn main() {
         story!(isolation::other_organisations_objects_are_not_found_on_any_endpoint),
         story!(bad_input::bad_input_gets_a_4xx_problem_and_writes_nothing),
         story!(classification::new_requests_are_classified_and_agents_teach_the_classifier),
+        story!(pages::pages_forms_and_their_protections),
+        story!(pages::live_updates_reach_only_those_who_may_see_them),
     ]);
 }

@@ -1,0 +1,482 @@
+//! The web app's pages over HTTP, as a browser without JavaScript uses them: cookies, forms with
+//! their CSRF token, redirects. (The browser test drives the same pages in chromium.)
+
+use std::collections::HashMap;
+use std::time::Duration;
+
+use reqwest::StatusCode;
+use reqwest::header::{HeaderMap, LOCATION, SET_COOKIE};
+use serde_json::json;
+use tierline_store::Backend;
+
+use crate::desk::{Desk, ok};
+
+const PASSWORD: &str = "a long enough password";
+
+/// A browser: a cookie jar, no redirects followed, the last page's CSRF token.
+struct Browser {
+    http: reqwest::Client,
+    base: String,
+    cookies: HashMap<String, String>,
+    csrf: String,
+    lang: &'static str,
+}
+
+struct Page {
+    status: StatusCode,
+    headers: HeaderMap,
+    body: String,
+}
+
+impl Browser {
+    fn new(d: &Desk, lang: &'static str) -> Browser {
+        Browser {
+            http: reqwest::Client::builder()
+                .redirect(reqwest::redirect::Policy::none())
+                .build()
+                .unwrap(),
+            base: d.app.url(""),
+            cookies: HashMap::new(),
+            csrf: String::new(),
+            lang,
+        }
+    }
+
+    fn cookie_header(&self) -> String {
+        self.cookies
+            .iter()
+            .map(|(k, v)| format!("{k}={v}"))
+            .collect::<Vec<_>>()
+            .join("; ")
+    }
+
+    async fn keep(&mut self, r: reqwest::Response) -> Page {
+        for c in r.headers().get_all(SET_COOKIE) {
+            let c = c.to_str().unwrap();
+            let (kv, _) = c.split_once(';').unwrap_or((c, ""));
+            let (k, v) = kv.split_once('=').unwrap();
+            if v.is_empty() {
+                self.cookies.remove(k);
+            } else {
+                self.cookies.insert(k.to_owned(), v.to_owned());
+            }
+        }
+        let status = r.status();
+        let headers = r.headers().clone();
+        let body = r.text().await.unwrap();
+        if let Some(i) = body.find("name=\"_csrf\" value=\"") {
+            let rest = &body[i + 20..];
+            self.csrf = rest[..rest.find('"').unwrap()].to_owned();
+        }
+        Page {
+            status,
+            headers,
+            body,
+        }
+    }
+
+    async fn get(&mut self, path: &str) -> Page {
+        let r = self
+            .http
+            .get(format!("{}{path}", self.base))
+            .header("cookie", self.cookie_header())
+            .header("accept-language", self.lang)
+            .send()
+            .await
+            .unwrap();
+        self.keep(r).await
+    }
+
+    /// Posts a form; `csrf: false` leaves the token out.
+    async fn post(&mut self, path: &str, form: &[(&str, &str)], csrf: bool) -> Page {
+        self.post_from(path, form, csrf, None).await
+    }
+
+    async fn post_from(
+        &mut self,
+        path: &str,
+        form: &[(&str, &str)],
+        csrf: bool,
+        origin: Option<&str>,
+    ) -> Page {
+        let mut pairs: Vec<(&str, &str)> = form.to_vec();
+        let token = self.csrf.clone();
+        if csrf {
+            pairs.push(("_csrf", &token));
+        }
+        let mut req = self
+            .http
+            .post(format!("{}{path}", self.base))
+            .header("cookie", self.cookie_header())
+            .header("accept-language", self.lang)
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(
+                pairs
+                    .iter()
+                    .map(|(k, v)| format!("{k}={}", urlencode(v)))
+                    .collect::<Vec<_>>()
+                    .join("&"),
+            );
+        if let Some(o) = origin {
+            req = req.header("origin", o);
+        }
+        let r = req.send().await.unwrap();
+        self.keep(r).await
+    }
+
+    async fn sign_in(&mut self, email: &str) {
+        self.get("/login").await;
+        let p = self
+            .post("/login", &[("email", email), ("password", PASSWORD)], true)
+            .await;
+        assert_eq!(p.status, StatusCode::SEE_OTHER, "{}", p.body);
+        assert!(self.cookies.contains_key("tierline_session"));
+    }
+}
+
+fn urlencode(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' => {
+                char::from(b).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+async fn set_password(d: &Desk, id: i64) {
+    ok(
+        &d.app,
+        "PATCH",
+        &format!("/api/v1/users/{id}"),
+        &d.admin,
+        json!({"password": PASSWORD}),
+    )
+    .await;
+}
+
+async fn leads(d: &Desk) -> usize {
+    let v = d
+        .app
+        .store
+        .viewer_for_token(&d.admin)
+        .await
+        .unwrap()
+        .unwrap();
+    d.app.store.leads(&v).await.unwrap().len()
+}
+
+pub async fn pages_forms_and_their_protections(backend: Backend) {
+    let d = Desk::new(backend).await;
+    for id in [d.agent_id, d.ann_id, d.gus_id] {
+        set_password(&d, id).await;
+    }
+
+    // The public site, in the browser's language, with nothing loaded from elsewhere.
+    let mut visitor = Browser::new(&d, "uk-UA,uk;q=0.9");
+    let home = visitor.get("/").await;
+    assert_eq!(home.status, StatusCode::OK);
+    assert!(home.body.contains("<html lang=\"uk\">"));
+    for outside in [
+        "src=\"http",
+        "href=\"http",
+        "src=\"//",
+        "href=\"//",
+        "url(http",
+    ] {
+        assert!(!home.body.contains(outside), "the page loads {outside}…");
+    }
+    let css = visitor.get("/assets/app.css").await;
+    assert!(!css.body.contains("url(http") && !css.body.contains("@import"));
+    assert_eq!(
+        visitor.get("/assets/htmx.min.js").await.status,
+        StatusCode::OK
+    );
+    assert_eq!(
+        visitor.get("/assets/nothing.js").await.status,
+        StatusCode::NOT_FOUND
+    );
+
+    // The lead form: refused without its token, stored with it, silently dropped for a bot.
+    let lead = [
+        ("name", "Olga"),
+        ("phone", "+380 44 123 45 67"),
+        ("need", "A support contract"),
+    ];
+    let p = visitor.post("/request-support", &lead, false).await;
+    assert_eq!(p.status, StatusCode::FORBIDDEN);
+    assert_eq!(leads(&d).await, 0);
+    let p = visitor.post("/request-support", &lead, true).await;
+    assert_eq!(p.status, StatusCode::OK, "{}", p.body);
+    assert_eq!(leads(&d).await, 1);
+    let mut bot = lead.to_vec();
+    bot.push(("website", "http://spam.test"));
+    visitor.get("/").await;
+    let p = visitor.post("/request-support", &bot, true).await;
+    assert_eq!(p.status, StatusCode::OK);
+    assert_eq!(leads(&d).await, 1, "the honeypot keeps bots out");
+    visitor.get("/").await;
+    let p = visitor
+        .post(
+            "/request-support",
+            &[("name", "Olga"), ("phone", "call me"), ("need", "x")],
+            true,
+        )
+        .await;
+    assert_eq!(p.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(p.body.contains("Olga"), "what was typed is kept");
+
+    // Pages that need a user send a visitor to sign in, and back afterwards.
+    let p = visitor.get("/agent/queue?view=line1").await;
+    assert_eq!(p.status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        p.headers[LOCATION],
+        "/login?next=/agent/queue%3Fview%3Dline1"
+    );
+    visitor.get("/login").await;
+    let p = visitor
+        .post(
+            "/login",
+            &[("email", "ann@acme.test"), ("password", "wrong")],
+            true,
+        )
+        .await;
+    assert_eq!(p.status, StatusCode::UNAUTHORIZED);
+    let p = visitor
+        .post(
+            "/login",
+            &[
+                ("email", "ann@acme.test"),
+                ("password", PASSWORD),
+                ("next", "https://evil.test/"),
+            ],
+            true,
+        )
+        .await;
+    assert_eq!(
+        p.headers[LOCATION], "/portal",
+        "never redirected off the site"
+    );
+
+    // A customer sees their own requests only; another organisation's are not found.
+    let mut ann = Browser::new(&d, "en");
+    ann.sign_in("ann@acme.test").await;
+    let mine = ok(
+        &d.app,
+        "POST",
+        "/api/v1/tickets",
+        &d.ann,
+        json!({"subject": "Checkout broken", "description": "500 on pay", "class": 4}),
+    )
+    .await;
+    let mine = mine["id"].as_i64().unwrap();
+    let list = ann.get("/portal").await;
+    assert!(list.body.contains("Checkout broken"));
+    assert!(!list.body.contains("Globex shop down"));
+    for path in [
+        format!("/portal/tickets/{}", d.globex_ticket),
+        format!("/agent/tickets/{}", d.globex_ticket),
+        format!("/agent/tickets/{mine}"),
+        "/agent/queue".to_owned(),
+        "/admin".to_owned(),
+    ] {
+        let p = ann.get(&path).await;
+        assert_eq!(p.status, StatusCode::NOT_FOUND, "{path}");
+        assert!(p.body.contains("Not found"), "{path}");
+        assert!(!p.body.contains("Globex shop down"));
+    }
+
+    // Forms without the token, or from another site, change nothing.
+    ann.get(&format!("/portal/tickets/{mine}")).await;
+    let reply = [("body", "Any news?")];
+    let p = ann
+        .post(&format!("/portal/tickets/{mine}/reply"), &reply, false)
+        .await;
+    assert_eq!(p.status, StatusCode::FORBIDDEN);
+    let p = ann
+        .post_from(
+            &format!("/portal/tickets/{mine}/reply"),
+            &reply,
+            true,
+            Some("https://evil.test"),
+        )
+        .await;
+    assert_eq!(p.status, StatusCode::FORBIDDEN);
+    let events = |who: &str| {
+        let app = &d.app;
+        let who = who.to_owned();
+        async move {
+            let (_, e) = app
+                .call(
+                    "GET",
+                    &format!("/api/v1/tickets/{mine}/events"),
+                    Some(&who),
+                    None,
+                )
+                .await;
+            e.as_array().unwrap().len()
+        }
+    };
+    let before = events(&d.agent).await;
+    assert_eq!(before, 1);
+    let p = ann
+        .post(&format!("/portal/tickets/{mine}/reply"), &reply, true)
+        .await;
+    assert_eq!(p.status, StatusCode::SEE_OTHER);
+    assert_eq!(events(&d.agent).await, 2);
+
+    // The agent works it from the ticket page; the customer sees the reply, not the note.
+    let mut agent = Browser::new(&d, "ru");
+    agent.sign_in("agent@desk.test").await;
+    let q = agent.get("/agent/queue?view=line1").await;
+    assert_eq!(q.status, StatusCode::OK);
+    assert!(q.body.contains("<html lang=\"ru\">"));
+    assert!(q.body.contains("Checkout broken") && q.body.contains("Globex shop down"));
+    agent.get(&format!("/agent/tickets/{mine}")).await;
+    for (path, form) in [
+        (
+            "reply",
+            vec![("body", "Looking at it now"), ("visibility", "public")],
+        ),
+        (
+            "reply",
+            vec![
+                ("body", "Payment provider's fault"),
+                ("visibility", "internal"),
+            ],
+        ),
+        (
+            "line",
+            vec![("direction", "up"), ("reason", "Needs a developer")],
+        ),
+        ("class", vec![("class", "5"), ("reason", "Only one page")]),
+        ("time", vec![("minutes", "15"), ("note", "Checked logs")]),
+    ] {
+        let p = agent
+            .post(&format!("/agent/tickets/{mine}/{path}"), &form, true)
+            .await;
+        assert_eq!(p.status, StatusCode::SEE_OTHER, "{path}: {}", p.body);
+    }
+    let p = agent
+        .post(
+            &format!("/agent/tickets/{mine}/line"),
+            &[("direction", "up"), ("reason", "x")],
+            true,
+        )
+        .await;
+    assert_eq!(
+        p.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "the contract has two lines"
+    );
+    let (_, t) = d
+        .app
+        .call(
+            "GET",
+            &format!("/api/v1/tickets/{mine}"),
+            Some(&d.agent),
+            None,
+        )
+        .await;
+    assert_eq!(
+        (t["line"].as_i64(), t["class"].as_i64()),
+        (Some(2), Some(5)),
+        "{t}"
+    );
+    let seen = ann.get(&format!("/portal/tickets/{mine}")).await.body;
+    assert!(seen.contains("Looking at it now"));
+    assert!(!seen.contains("Payment provider"));
+    assert!(!seen.contains("Checked logs"));
+
+    // Search by another form of a word, in the agent's page.
+    let found = agent.get("/agent/search?q=broke").await;
+    assert!(
+        found.body.contains(&format!("data-ticket=\"{mine}\"")),
+        "stems match"
+    );
+    let bad = agent.get("/agent/search?from=yesterday").await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+
+    // Signing out ends the session.
+    agent.get("/agent/queue").await;
+    let p = agent.post("/logout", &[], true).await;
+    assert_eq!(p.status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        agent.get("/agent/queue").await.status,
+        StatusCode::SEE_OTHER
+    );
+}
+
+/// Reads server-sent events until one whose data names `ticket`, or gives up.
+async fn wait_for_event(resp: &mut reqwest::Response, ticket: i64) -> Option<String> {
+    let mut seen = String::new();
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
+    while let Ok(Ok(Some(chunk))) = tokio::time::timeout_at(deadline, resp.chunk()).await {
+        seen.push_str(&String::from_utf8_lossy(&chunk));
+        if seen.contains(&format!("\"id\":{ticket},")) {
+            return Some(seen);
+        }
+    }
+    None
+}
+
+pub async fn live_updates_reach_only_those_who_may_see_them(backend: Backend) {
+    let d = Desk::new(backend).await;
+    for id in [d.agent_id, d.gus_id] {
+        set_password(&d, id).await;
+    }
+    let mut agent = Browser::new(&d, "en");
+    agent.sign_in("agent@desk.test").await;
+    let mut gus = Browser::new(&d, "en");
+    gus.sign_in("gus@globex.test").await;
+    let open = |b: &Browser| {
+        b.http
+            .get(format!("{}/ui/events", b.base))
+            .header("cookie", b.cookie_header())
+            .send()
+    };
+    let mut agent_events = open(&agent).await.unwrap();
+    assert_eq!(agent_events.status(), StatusCode::OK);
+    assert_eq!(agent_events.headers()["content-type"], "text/event-stream");
+    let mut gus_events = open(&gus).await.unwrap();
+    // The follower starts from the newest change once someone listens.
+    tokio::time::sleep(Duration::from_millis(1200)).await;
+    let acme = ok(
+        &d.app,
+        "POST",
+        "/api/v1/tickets",
+        &d.ann,
+        json!({"subject": "Acme's", "class": 4}),
+    )
+    .await;
+    let globex = ok(
+        &d.app,
+        "POST",
+        "/api/v1/tickets",
+        &d.gus,
+        json!({"subject": "Globex's", "class": 4}),
+    )
+    .await;
+    let (acme, globex) = (acme["id"].as_i64().unwrap(), globex["id"].as_i64().unwrap());
+    let seen = wait_for_event(&mut agent_events, globex)
+        .await
+        .expect("the agent hears of both");
+    assert!(seen.contains(&format!("\"id\":{acme},")) && seen.contains("event: ticket"));
+    let seen = wait_for_event(&mut gus_events, globex)
+        .await
+        .expect("Globex hears of its own");
+    assert!(
+        !seen.contains(&format!("\"id\":{acme},")),
+        "never of another organisation's: {seen}"
+    );
+    let anonymous = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap()
+        .get(d.app.url("/ui/events"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(anonymous.status(), StatusCode::SEE_OTHER);
+}
