@@ -136,36 +136,50 @@ impl Store {
             if rows.is_empty() {
                 return Ok(done);
             }
+            // The batch's replies and notes in one query: ids are ascending, so a range covers them.
+            let first: i64 = rows[0].try_get("id")?;
+            let last: i64 = rows[rows.len() - 1].try_get("id")?;
+            let mut texts: std::collections::HashMap<i64, (String, String)> =
+                std::collections::HashMap::new();
+            let events = sqlx::query(
+                "SELECT ticket_id, public, data FROM ticket_events WHERE ticket_id BETWEEN $1 AND $2 \
+                 AND kind IN ('reply', 'note', 'vendor_note') ORDER BY id",
+            )
+            .bind(first)
+            .bind(last)
+            .fetch_all(&self.pool)
+            .await?;
+            for e in &events {
+                let data: String = e.try_get("data")?;
+                let body = serde_json::from_str::<serde_json::Value>(&data)
+                    .ok()
+                    .and_then(|v| v.get("body").and_then(|b| b.as_str()).map(str::to_owned))
+                    .unwrap_or_default();
+                let entry = texts.entry(e.try_get("ticket_id")?).or_default();
+                let text = if e.try_get::<i64, _>("public")? != 0 {
+                    &mut entry.0
+                } else {
+                    &mut entry.1
+                };
+                text.push('\n');
+                text.push_str(&body);
+            }
             let mut tx = self.begin_write().await?;
             for r in &rows {
                 let id = TicketId(r.try_get("id")?);
                 let subject: String = r.try_get("subject")?;
                 let description: String = r.try_get("description")?;
-                let (sql, args) =
-                    index_new(self.backend(), id, &format!("{subject}\n{description}"));
+                let (public, internal) = texts.remove(&id.0).unwrap_or_default();
+                let (sql, args) = index_new(
+                    self.backend(),
+                    id,
+                    &format!("{subject}\n{description}{public}"),
+                );
                 crate::batch::bind_all(sqlx::query(crate::own_sql(sql)), &args)
                     .execute(&mut *tx)
                     .await?;
-                let events = sqlx::query(
-                    "SELECT public, data FROM ticket_events WHERE ticket_id = $1 AND kind IN ('reply', 'note', 'vendor_note')",
-                )
-                .bind(id.0)
-                .fetch_all(&mut *tx)
-                .await?;
-                for e in &events {
-                    let data: String = e.try_get("data")?;
-                    let body = serde_json::from_str::<serde_json::Value>(&data)
-                        .ok()
-                        .and_then(|v| v.get("body").and_then(|b| b.as_str()).map(str::to_owned))
-                        .unwrap_or_default();
-                    index_more(
-                        &mut tx,
-                        self.backend(),
-                        id,
-                        &body,
-                        e.try_get::<i64, _>("public")? != 0,
-                    )
-                    .await?;
+                if !internal.is_empty() {
+                    index_more(&mut tx, self.backend(), id, &internal, false).await?;
                 }
                 done += 1;
             }

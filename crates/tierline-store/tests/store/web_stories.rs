@@ -42,7 +42,7 @@ async fn found(d: &Desk, who: &Viewer, text: &str) -> Vec<i64> {
 }
 
 pub async fn search_finds_words_by_their_stems_within_what_one_may_see(backend: Backend) {
-    let (_db, d) = desk(backend).await;
+    let (db, d) = desk(backend).await;
     let ru = d
         .store
         .create_ticket(
@@ -123,7 +123,24 @@ pub async fn search_finds_words_by_their_stems_within_what_one_may_see(backend: 
     // Another organisation's words find nothing for a customer.
     assert_eq!(found(&d, &d.acme_user, "invoices").await, Vec::<i64>::new());
     assert_eq!(found(&d, &d.vendor, "сервер").await, Vec::<i64>::new());
-    // A ticket stored before search existed is indexed on start-up, with its replies.
+    // Tickets stored before search existed are indexed on start-up, with their replies and notes.
+    assert_eq!(d.store.index_unsearched().await.unwrap(), 0);
+    sqlx::any::install_default_drivers();
+    let mut conn = <sqlx::AnyConnection as sqlx::Connection>::connect(&db.url)
+        .await
+        .unwrap();
+    sqlx::Executor::execute(&mut conn, "DELETE FROM ticket_search")
+        .await
+        .unwrap();
+    assert_eq!(found(&d, &d.agent, "сервер").await, Vec::<i64>::new());
+    assert_eq!(d.store.index_unsearched().await.unwrap(), 3);
+    assert_eq!(found(&d, &d.agent, "сервер").await, vec![ru.id.0]);
+    assert_eq!(
+        found(&d, &d.acme_user, "балансировщика").await,
+        vec![ru.id.0]
+    );
+    assert_eq!(found(&d, &d.agent, "хостера").await, vec![ru.id.0]);
+    assert_eq!(found(&d, &d.acme_user, "хостера").await, Vec::<i64>::new());
     assert_eq!(d.store.index_unsearched().await.unwrap(), 0);
 }
 
