@@ -218,3 +218,10 @@ day-4 = Thu
 day-5 = Fri
 day-6 = Sat
 day-7 = Sun
+
+## Phone requests
+nav-phone-ticket = Phone request
+new-phone-ticket = A request taken by phone
+class-automatic = Automatic
+call-received = Call received at
+call-received-hint = Leave empty for now. The SLA clocks start when the call came in.

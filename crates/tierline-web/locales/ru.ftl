@@ -218,3 +218,10 @@ day-4 = Чт
 day-5 = Пт
 day-6 = Сб
 day-7 = Вс
+
+## Заявки по телефону
+nav-phone-ticket = Звонок
+new-phone-ticket = Заявка, принятая по телефону
+class-automatic = Автоматически
+call-received = Звонок поступил
+call-received-hint = Оставьте пустым, если только что. Часы SLA идут с момента звонка.

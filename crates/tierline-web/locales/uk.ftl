@@ -218,3 +218,10 @@ day-4 = Чт
 day-5 = Пт
 day-6 = Сб
 day-7 = Нд
+
+## Заявки телефоном
+nav-phone-ticket = Дзвінок
+new-phone-ticket = Заявка, прийнята телефоном
+class-automatic = Автоматично
+call-received = Дзвінок надійшов
+call-received-hint = Залиште порожнім, якщо щойно. Години SLA ідуть з моменту дзвінка.

@@ -339,3 +339,120 @@ pub async fn search(
     };
     page.ctx.page(page.render())
 }
+
+#[derive(Template)]
+#[template(path = "agent_new.html")]
+struct NewTicketPage {
+    ctx: Ctx,
+    customers: Vec<(i64, String)>,
+    systems: Vec<(i64, i64, String)>,
+}
+
+/// A request taken by phone, typed in by an agent.
+pub async fn new_ticket(State(s): State<AppState>, ctx: Ctx) -> Result<Response, PageError> {
+    let v = ctx.staff()?.clone();
+    if !v.is_staff() {
+        return Err(PageError(ApiError::NotFound));
+    }
+    let list = s.store.customers(&v).await?;
+    let mut systems = Vec::new();
+    for c in &list {
+        for sys in s.store.systems(&v, c.id).await? {
+            systems.push((c.id.0, sys.id.0, sys.name));
+        }
+    }
+    let page = NewTicketPage {
+        customers: list.into_iter().map(|c| (c.id.0, c.name)).collect(),
+        systems,
+        ctx,
+    };
+    page.ctx.page(page.render())
+}
+
+#[derive(Deserialize)]
+pub struct NewTicketForm {
+    #[serde(rename = "_csrf", default)]
+    csrf: String,
+    customer: String,
+    system: Option<String>,
+    subject: String,
+    #[serde(default)]
+    description: String,
+    class: Option<String>,
+    /// When the call came, in the agent's zone (`datetime-local`); now if empty.
+    opened_at: Option<String>,
+}
+
+pub async fn create_ticket(
+    State(s): State<AppState>,
+    headers: axum::http::HeaderMap,
+    ctx: Ctx,
+    super::form::PageForm(f): super::form::PageForm<NewTicketForm>,
+) -> Result<Response, PageError> {
+    ctx.check(&headers, Some(&f.csrf))?;
+    let v = ctx.staff()?.clone();
+    let customer = f
+        .customer
+        .trim()
+        .parse::<i64>()
+        .map_err(|_| ApiError::field("customer", "choose a customer"))?;
+    let system_id = match opt(&f.system) {
+        Some(sys) => Some(tierline_store::SystemId(
+            sys.parse()
+                .map_err(|_| ApiError::field("system", "is not a system"))?,
+        )),
+        None => None,
+    };
+    let opened_at = match opt(&f.opened_at) {
+        Some(t) => {
+            let dt: jiff::civil::DateTime = t
+                .parse()
+                .map_err(|_| ApiError::field("opened_at", "must be a date and time"))?;
+            Some(
+                dt.to_zoned(ctx.tz.clone())
+                    .map_err(|_| ApiError::field("opened_at", "is out of range"))?
+                    .timestamp(),
+            )
+        }
+        None => None,
+    };
+    let (class, auto_class) = match parse_num::<Class>("class", opt(&f.class))? {
+        Some(c) => (c, None),
+        None => {
+            let verdict = s
+                .classifier
+                .get(&s.store)
+                .await?
+                .classify(&f.subject, &f.description);
+            (
+                verdict.class,
+                Some(tierline_store::AutoClass {
+                    class: verdict.class,
+                    confidence: verdict.confidence,
+                    reasons: verdict.reasons,
+                    needs_qualification: verdict.needs_qualification,
+                }),
+            )
+        }
+    };
+    let t = s
+        .store
+        .create_ticket(
+            &v,
+            tierline_store::NewTicket {
+                customer_id: Some(tierline_store::CustomerId(customer)),
+                system_id,
+                subject: f.subject,
+                description: f.description,
+                channel: tierline_domain::ticket::Channel::Phone,
+                class,
+                opened_at,
+                individual_reaction: None,
+                individual_resolution: None,
+                auto_class,
+            },
+            s.clock.now(),
+        )
+        .await?;
+    Ok(Redirect::to(&format!("/agent/tickets/{}", t.id)).into_response())
+}

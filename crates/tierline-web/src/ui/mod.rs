@@ -41,6 +41,10 @@ pub fn routes() -> Router<AppState> {
         .route("/agent/queue", get(agent::queue))
         .route("/agent/queue/rows", get(agent::queue_rows))
         .route("/agent/search", get(agent::search))
+        .route(
+            "/agent/tickets/new",
+            get(agent::new_ticket).post(agent::create_ticket),
+        )
         .route("/agent/tickets/{id}", get(ticket::page))
         .route("/agent/tickets/{id}/reply", post(ticket::reply))
         .route("/agent/tickets/{id}/status", post(ticket::status))

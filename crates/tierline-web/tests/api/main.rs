@@ -39,5 +39,6 @@ fn main() {
         story!(classification::new_requests_are_classified_and_agents_teach_the_classifier),
         story!(pages::pages_forms_and_their_protections),
         story!(pages::live_updates_reach_only_those_who_may_see_them),
+        story!(pages::administration_and_phone_requests_through_forms),
     ]);
 }

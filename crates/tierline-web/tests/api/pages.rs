@@ -480,3 +480,268 @@ pub async fn live_updates_reach_only_those_who_may_see_them(backend: Backend) {
         .unwrap();
     assert_eq!(anonymous.status(), StatusCode::SEE_OTHER);
 }
+
+pub async fn administration_and_phone_requests_through_forms(backend: Backend) {
+    let d = Desk::new(backend).await;
+    let boss = ok(
+        &d.app,
+        "POST",
+        "/api/v1/users",
+        &d.admin,
+        json!({"email": "boss@desk.test", "name": "Boss", "role": "admin", "password": PASSWORD}),
+    )
+    .await;
+    assert!(boss["id"].is_i64());
+    let mut admin = Browser::new(&d, "en");
+    admin.sign_in("boss@desk.test").await;
+    assert_eq!(admin.get("/admin").await.status, StatusCode::OK);
+    let p = admin
+        .post("/admin/customers", &[("name", "Initech")], true)
+        .await;
+    assert_eq!(p.status, StatusCode::SEE_OTHER, "{}", p.body);
+    let page = p.headers[LOCATION].to_str().unwrap().to_owned();
+    let id: i64 = page.rsplit('/').next().unwrap().parse().unwrap();
+    admin.get(&page).await;
+    let p = admin
+        .post(
+            &format!("/admin/customers/{id}/systems"),
+            &[
+                ("name", "Portal"),
+                ("url", "https://portal.initech.test"),
+                ("built_by_us", "on"),
+            ],
+            true,
+        )
+        .await;
+    assert_eq!(p.status, StatusCode::SEE_OTHER, "{}", p.body);
+
+    // The week's preview follows the coverage chosen.
+    let preview = admin
+        .get("/admin/coverage-preview?coverage=base%2Bevening")
+        .await;
+    assert!(preview.body.contains("09:30–20:00"), "{}", preview.body);
+    let bad = admin
+        .get("/admin/coverage-preview?coverage=base%2Bnights")
+        .await;
+    assert!(bad.body.contains("unknown preset"));
+
+    // A contract: typed holidays, an .ics file, the SLA table edited from the default.
+    let ics = "BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nDTSTART;VALUE=DATE:20270824\r\nSUMMARY:Independence Day\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n";
+    let contract = |reaction_4: &'static str| {
+        let mut form = reqwest::multipart::Form::new();
+        for (k, v) in [
+            ("_csrf", admin.csrf.as_str()),
+            ("effective_from", "2027-01-01"),
+            ("tz", "Europe/Kyiv"),
+            ("coverage", "base+evening"),
+            ("lines", "3"),
+            ("consultation_hours", "5"),
+            ("base_price_usd", "900"),
+            ("warning_percent", "75"),
+            ("stability", "on"),
+            ("holidays", "2027-01-01\n2027-01-07 Christmas\n"),
+            ("reaction_1", "not_in_sla"),
+            ("resolution_1", "not_in_sla"),
+            ("reaction_2", "30m"),
+            ("resolution_2", "1h"),
+            ("reaction_3", "30m"),
+            ("resolution_3", "1h"),
+            ("reaction_4", reaction_4),
+            ("resolution_4", "6h"),
+            ("reaction_5", "3h"),
+            ("resolution_5", "6h"),
+            ("reaction_6", "4h"),
+            ("resolution_6", "not_in_sla"),
+            ("work_start_6", "16h"),
+        ] {
+            form = form.text(k, v.to_owned());
+        }
+        form.part(
+            "ics",
+            reqwest::multipart::Part::text(ics).file_name("holidays.ics"),
+        )
+    };
+    let send = |form: reqwest::multipart::Form| {
+        admin
+            .http
+            .post(format!("{}/admin/customers/{id}/contracts", admin.base))
+            .header("cookie", admin.cookie_header())
+            .multipart(form)
+            .send()
+    };
+    let r = send(contract("soon")).await.unwrap();
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.text().await.unwrap().contains("sla"));
+    let (_, versions) = d
+        .app
+        .call(
+            "GET",
+            &format!("/api/v1/customers/{id}/contracts"),
+            Some(&d.admin),
+            None,
+        )
+        .await;
+    assert_eq!(versions.as_array().unwrap().len(), 0, "nothing stored");
+    let r = send(contract("1h 30m")).await.unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let (_, versions) = d
+        .app
+        .call(
+            "GET",
+            &format!("/api/v1/customers/{id}/contracts"),
+            Some(&d.admin),
+            None,
+        )
+        .await;
+    let terms = &versions[0]["terms"];
+    assert_eq!(
+        terms["calendar"]["holidays"],
+        json!(["2027-01-01", "2027-01-07", "2027-08-24"]),
+        "{terms}"
+    );
+    assert_eq!(terms["sla"][3]["reaction"], "1h 30m", "{terms}");
+    assert_eq!(
+        (
+            terms["lines"].as_i64(),
+            terms["stability"].as_bool(),
+            terms["consultation_hours"].as_i64()
+        ),
+        (Some(3), Some(true), Some(5))
+    );
+    assert_eq!(terms["warning_share"], 0.75);
+
+    // Users, roles and groups.
+    let p = admin
+        .post(
+            "/admin/users",
+            &[
+                ("name", "Petro"),
+                ("email", "petro@desk.test"),
+                ("role", "agent"),
+                ("lines", "1"),
+                ("lines", "3"),
+                ("password", PASSWORD),
+            ],
+            true,
+        )
+        .await;
+    assert_eq!(p.status, StatusCode::SEE_OTHER, "{}", p.body);
+    let (_, users) = d
+        .app
+        .call("GET", "/api/v1/users", Some(&d.admin), None)
+        .await;
+    let petro = users
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|u| u["email"] == "petro@desk.test")
+        .unwrap()
+        .clone();
+    assert_eq!(petro["lines"], json!([1, 3]));
+    let pid = petro["id"].as_i64().unwrap().to_string();
+    admin.get("/admin").await;
+    assert_eq!(
+        admin
+            .post("/admin/groups", &[("name", "Web team")], true)
+            .await
+            .status,
+        StatusCode::SEE_OTHER
+    );
+    let (_, groups) = d
+        .app
+        .call("GET", "/api/v1/groups", Some(&d.admin), None)
+        .await;
+    let gid = groups[0]["id"].as_i64().unwrap();
+    assert_eq!(
+        admin
+            .post(
+                &format!("/admin/groups/{gid}/members"),
+                &[("user", &pid)],
+                true
+            )
+            .await
+            .status,
+        StatusCode::SEE_OTHER
+    );
+    assert_eq!(
+        admin
+            .post(
+                &format!("/admin/users/{pid}"),
+                &[("disabled", "true")],
+                true
+            )
+            .await
+            .status,
+        StatusCode::SEE_OTHER
+    );
+    let mut petro_browser = Browser::new(&d, "en");
+    petro_browser.get("/login").await;
+    let p = petro_browser
+        .post(
+            "/login",
+            &[("email", "petro@desk.test"), ("password", PASSWORD)],
+            true,
+        )
+        .await;
+    assert_eq!(
+        p.status,
+        StatusCode::UNAUTHORIZED,
+        "a disabled user cannot sign in"
+    );
+
+    // An agent types in a phone call that came an hour ago: its clocks start then.
+    let mut agent = Browser::new(&d, "en");
+    set_password(&d, d.agent_id).await;
+    agent.sign_in("agent@desk.test").await;
+    assert_eq!(agent.get("/agent/tickets/new").await.status, StatusCode::OK);
+    let acme = d.acme.to_string();
+    let p = agent
+        .post(
+            "/agent/tickets/new",
+            &[
+                ("customer", &acme),
+                ("subject", "Called: site is slow"),
+                ("description", "The catalogue takes 10 s"),
+                ("class", "4"),
+                ("opened_at", "2026-11-16T06:30"),
+            ],
+            true,
+        )
+        .await;
+    assert_eq!(p.status, StatusCode::SEE_OTHER, "{}", p.body);
+    let tid = p.headers[LOCATION]
+        .to_str()
+        .unwrap()
+        .rsplit('/')
+        .next()
+        .unwrap()
+        .to_owned();
+    let (_, t) = d
+        .app
+        .call(
+            "GET",
+            &format!("/api/v1/tickets/{tid}"),
+            Some(&d.agent),
+            None,
+        )
+        .await;
+    assert_eq!(t["channel"], "phone");
+    // The agent's zone is unset and the client sent none: the time is read as UTC.
+    assert_eq!(t["opened_at"], "2026-11-16T06:30:00Z", "{t}");
+    let p = agent
+        .post(
+            "/agent/tickets/new",
+            &[
+                ("customer", &acme),
+                ("subject", "From the future"),
+                ("opened_at", "2026-11-16T12:00"),
+            ],
+            true,
+        )
+        .await;
+    assert_eq!(
+        p.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "a call cannot come after now"
+    );
+}
