@@ -581,7 +581,9 @@ fn contract_terms(
             holidays,
             ..Default::default()
         },
-        sla: Some(sla),
+        // The table as the form offers it is the default: left as it is, the contract follows
+        // the default (or, with Stability, its variant) rather than a copy frozen here.
+        sla: (sla != SlaPolicy::default_table()).then_some(sla),
         lines,
         stability,
         consultation_hours: num("consultation_hours")?,
@@ -598,4 +600,63 @@ fn contract_terms(
     // Checked here so the form can say what is wrong before anything is stored.
     terms.clone().validate().map_err(|e| e.to_string())?;
     Ok((from, terms))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn form(rows: &[SlaRow], stability: bool) -> std::collections::HashMap<String, String> {
+        let mut f: std::collections::HashMap<String, String> = [
+            ("effective_from", "2027-01-01"),
+            ("tz", "Europe/Kyiv"),
+            ("coverage", "base"),
+            ("lines", "2"),
+        ]
+        .into_iter()
+        .map(|(k, v)| (k.to_owned(), v.to_owned()))
+        .collect();
+        for r in rows {
+            f.insert(format!("reaction_{}", r.class), r.reaction.clone());
+            f.insert(format!("resolution_{}", r.class), r.resolution.clone());
+            if r.class == 6 {
+                f.insert("work_start_6".to_owned(), r.work_start.clone());
+            }
+        }
+        if stability {
+            f.insert("stability".to_owned(), "on".to_owned());
+        }
+        f
+    }
+
+    #[test]
+    fn the_table_left_as_offered_follows_the_default_or_the_stability_variant() {
+        let rows = sla_rows(&SlaPolicy::default_table());
+        let (_, plain) = contract_terms(&form(&rows, false), "").unwrap();
+        assert_eq!(plain.sla, None);
+        let (_, stability) = contract_terms(&form(&rows, true), "").unwrap();
+        assert_eq!(stability.sla, None);
+        assert_eq!(
+            stability.validate().unwrap().policy(),
+            &SlaPolicy::stability()
+        );
+        let mut edited = rows.clone();
+        edited[3].reaction = "1h".to_owned();
+        let (_, custom) = contract_terms(&form(&edited, true), "").unwrap();
+        assert_eq!(
+            custom
+                .sla
+                .unwrap()
+                .targets(Class::try_from(4).unwrap())
+                .reaction,
+            serde_json::from_value(serde_json::json!("1h")).unwrap()
+        );
+        let mut bad = rows;
+        bad[0].reaction = "soon".to_owned();
+        assert!(
+            contract_terms(&form(&bad, false), "")
+                .unwrap_err()
+                .starts_with("sla:")
+        );
+    }
 }
