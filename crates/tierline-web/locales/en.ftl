@@ -151,6 +151,7 @@ event-attachment = File attached
 event-time = Time logged
 event-vendor = Escalated to vendor
 event-sla-warning = SLA warning
+support-team = Support
 event-sla-breach = SLA breached
 
 ## Portal

@@ -151,6 +151,7 @@ event-attachment = Прикреплён файл
 event-time = Списано время
 event-vendor = Передано вендору
 event-sla-warning = Предупреждение SLA
+support-team = Поддержка
 event-sla-breach = Нарушение SLA
 
 ## Портал

@@ -151,6 +151,7 @@ event-attachment = Додано файл
 event-time = Записано час
 event-vendor = Передано вендору
 event-sla-warning = Попередження SLA
+support-team = Підтримка
 event-sla-breach = Порушення SLA
 
 ## Портал

@@ -140,10 +140,20 @@ impl Ctx {
             .ok_or(PageError(ApiError::Unauthorized))
     }
 
-    /// The signed-in agent or administrator.
+    /// The signed-in agent, administrator or vendor contact: who works from the queues.
     pub fn staff(&self) -> Result<&Viewer, PageError> {
         let v = self.viewer()?;
         if v.is_staff() || v.role == Role::Vendor {
+            Ok(v)
+        } else {
+            Err(PageError(ApiError::NotFound))
+        }
+    }
+
+    /// The signed-in agent or administrator, not a vendor contact.
+    pub fn desk(&self) -> Result<&Viewer, PageError> {
+        let v = self.viewer()?;
+        if v.is_staff() {
             Ok(v)
         } else {
             Err(PageError(ApiError::NotFound))

@@ -90,7 +90,23 @@ pub fn events(ctx: &Ctx, events: &[TicketEvent], users: &HashMap<i64, String>) -
                 "attachment" => (String::new(), text(d, "file_name")),
                 "time" => (
                     String::new(),
-                    format!("{} min — {}", text(d, "minutes"), text(d, "note")),
+                    format!(
+                        "{} — {}",
+                        super::view::duration(
+                            &ctx.tr,
+                            jiff::SignedDuration::from_mins(d["minutes"].as_i64().unwrap_or(0))
+                        ),
+                        text(d, "note")
+                    ),
+                ),
+                "sla_warning" | "sla_breach" => (
+                    String::new(),
+                    match d["clock"].as_str() {
+                        Some("reaction") => ctx.t("clock-reaction"),
+                        Some("resolution") => ctx.t("clock-resolution"),
+                        Some("work_start") => ctx.t("clock-work-start"),
+                        _ => String::new(),
+                    },
                 ),
                 "vendor" => (String::new(), text(d, "vendor")),
                 _ => (String::new(), String::new()),
@@ -98,10 +114,13 @@ pub fn events(ctx: &Ctx, events: &[TicketEvent], users: &HashMap<i64, String>) -
             EventView {
                 at: ctx.when(e.at),
                 at_iso: e.at.to_string(),
-                actor: e
-                    .actor_id
-                    .and_then(|a| users.get(&a.0).cloned())
-                    .unwrap_or_default(),
+                // People a viewer may not know by name (agents, for a customer) are "Support".
+                actor: e.actor_id.map_or_else(String::new, |a| {
+                    users
+                        .get(&a.0)
+                        .cloned()
+                        .unwrap_or_else(|| ctx.t("support-team"))
+                }),
                 title: ctx.t(&format!("event-{}", e.kind.replace('_', "-"))),
                 kind: e.kind.clone(),
                 body,

@@ -40,5 +40,6 @@ fn main() {
         story!(pages::pages_forms_and_their_protections),
         story!(pages::live_updates_reach_only_those_who_may_see_them),
         story!(pages::administration_and_phone_requests_through_forms),
+        story!(pages::a_vendor_contact_sees_only_the_escalation_shared_with_it),
     ]);
 }

@@ -745,3 +745,84 @@ pub async fn administration_and_phone_requests_through_forms(backend: Backend) {
         "a call cannot come after now"
     );
 }
+
+pub async fn a_vendor_contact_sees_only_the_escalation_shared_with_it(backend: Backend) {
+    let d = Desk::new(backend).await;
+    let c = ok(
+        &d.app,
+        "POST",
+        "/api/v1/customers",
+        &d.admin,
+        json!({"name": "Umbrella"}),
+    )
+    .await;
+    let cid = c["id"].as_i64().unwrap();
+    ok(&d.app, "POST", &format!("/api/v1/customers/{cid}/contracts"), &d.admin, json!({"effective_from": "2026-01-01", "terms": {"calendar": {"tz": "Europe/Kyiv", "coverage": "base"}, "lines": 4}})).await;
+    let v = ok(&d.app, "POST", "/api/v1/users", &d.admin, json!({"email": "ops@hoster.test", "name": "Hoster Ops", "role": "vendor", "password": PASSWORD})).await;
+    let t = ok(&d.app, "POST", "/api/v1/tickets", &d.agent, json!({"customer_id": cid, "subject": "Disk array failed", "description": "Customer's secret details", "class": 2})).await;
+    let tid = t["id"].as_i64().unwrap();
+    for _ in 0..3 {
+        ok(
+            &d.app,
+            "POST",
+            &format!("/api/v1/tickets/{tid}/escalate"),
+            &d.agent,
+            json!({"reason": "hardware"}),
+        )
+        .await;
+    }
+    ok(
+        &d.app,
+        "PUT",
+        &format!("/api/v1/tickets/{tid}/vendor"),
+        &d.agent,
+        json!({"vendor": "Hoster", "external_ref": "HX-77", "contact_id": v["id"]}),
+    )
+    .await;
+    let mut vendor = Browser::new(&d, "en");
+    vendor.sign_in("ops@hoster.test").await;
+    let q = vendor.get("/agent/queue").await;
+    assert_eq!(q.status, StatusCode::OK);
+    assert!(q.body.contains(&format!("data-ticket=\"{tid}\"")));
+    assert!(!q.body.contains("Globex shop down"));
+    let page = vendor.get(&format!("/agent/tickets/{tid}")).await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    assert!(page.body.contains("HX-77"));
+    assert!(
+        !page.body.contains("Customer&#39;s secret details")
+            && !page.body.contains("secret details")
+    );
+    let p = vendor
+        .post(
+            &format!("/agent/tickets/{tid}/reply"),
+            &[("body", "Replacement ordered")],
+            true,
+        )
+        .await;
+    assert_eq!(p.status, StatusCode::SEE_OTHER, "{}", p.body);
+    let notes = vendor.get(&format!("/agent/tickets/{tid}")).await.body;
+    assert!(notes.contains("Replacement ordered"));
+    assert_eq!(
+        vendor
+            .get(&format!("/agent/tickets/{}", d.globex_ticket))
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        vendor.get("/agent/search?q=disk").await.status,
+        StatusCode::NOT_FOUND,
+        "search is for the desk"
+    );
+    // The customer never sees the vendor's note.
+    let (_, events) = d
+        .app
+        .call(
+            "GET",
+            &format!("/api/v1/tickets/{tid}/events"),
+            Some(&d.ann),
+            None,
+        )
+        .await;
+    assert!(!events.to_string().contains("Replacement ordered"));
+}
