@@ -27,7 +27,7 @@ pub struct Tab {
     pub label: String,
 }
 
-fn tabs(ctx: &Ctx, v: &Viewer) -> Vec<Tab> {
+fn tabs(ctx: &Ctx, v: &Viewer, groups: &[tierline_store::Group]) -> Vec<Tab> {
     let lines: Vec<u8> = match v.role {
         Role::Admin => vec![1, 2, 3, 4],
         Role::Vendor => vec![4],
@@ -40,6 +40,12 @@ fn tabs(ctx: &Ctx, v: &Viewer) -> Vec<Tab> {
             label: ctx.t1("queue-line", "line", l),
         })
         .collect();
+    for g in groups.iter().filter(|g| g.members.contains(&v.user_id)) {
+        out.push(Tab {
+            key: format!("group{}", g.id),
+            label: g.name.clone(),
+        });
+    }
     if v.role != Role::Vendor {
         for (key, label) in [
             ("mine", "queue-mine"),
@@ -72,6 +78,13 @@ fn filter_for(view: &str, v: &Viewer) -> Result<TicketFilter, PageError> {
         "unassigned" => f.unassigned = Some(true),
         "breached" => f.breached = Some(true),
         "needs_qualification" => f.needs_qualification = Some(true),
+        group if group.starts_with("group") => {
+            f.group_id = Some(
+                group[5..]
+                    .parse()
+                    .map_err(|_| PageError(ApiError::NotFound))?,
+            );
+        }
         line if line.starts_with("line") => {
             let n: i64 = line[4..]
                 .parse()
@@ -174,8 +187,13 @@ pub async fn queue(
     let v = ctx.staff()?.clone();
     let current = q.view.unwrap_or_else(|| default_view(&v));
     let (rows, has_more) = queue_data(&s, &ctx, &current).await?;
+    let groups = if v.is_staff() {
+        s.store.groups(&v).await?
+    } else {
+        Vec::new()
+    };
     let page = QueuePage {
-        tabs: tabs(&ctx, &v),
+        tabs: tabs(&ctx, &v, &groups),
         current,
         rows,
         has_more,

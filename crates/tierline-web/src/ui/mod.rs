@@ -51,6 +51,7 @@ pub fn routes() -> Router<AppState> {
         .route("/agent/tickets/{id}/class", post(ticket::class))
         .route("/agent/tickets/{id}/line", post(ticket::line))
         .route("/agent/tickets/{id}/assign", post(ticket::assign))
+        .route("/agent/tickets/{id}/group", post(ticket::group))
         .route("/agent/tickets/{id}/time", post(ticket::log_time))
         .route("/agent/tickets/{id}/vendor", post(ticket::vendor))
         .route("/attachments/{id}", get(ticket::attachment))

@@ -48,6 +48,8 @@ struct TicketPage {
     next_statuses: Vec<(&'static str, String)>,
     agents: Vec<(i64, String)>,
     assignee: i64,
+    groups: Vec<(i64, String)>,
+    group: i64,
     vendor: Option<VendorBlock>,
     can_escalate: bool,
     is_vendor: bool,
@@ -159,6 +161,16 @@ pub async fn page(
         Vec::new()
     };
     let vendor = s.store.vendor(&v, sh.t.id).await.unwrap_or(None);
+    let groups = if v.is_staff() {
+        s.store
+            .groups(&v)
+            .await?
+            .into_iter()
+            .map(|g| (g.id, g.name))
+            .collect()
+    } else {
+        Vec::new()
+    };
     let page = TicketPage {
         status: ctx.t(view::status_key(sh.t.status)),
         can_escalate: sh.t.line.number() < sh.contract.lines,
@@ -170,6 +182,8 @@ pub async fn page(
         events: sh.events,
         attachments: sh.attachments,
         assignee: sh.t.assignee_id.map_or(0, |a| a.0),
+        group: sh.t.group_id.unwrap_or(0),
+        groups,
         t: sh.t,
         next_statuses,
         agents,
@@ -317,6 +331,35 @@ pub async fn assign(
     };
     s.store
         .assign(v, TicketId(id), assignee, s.clock.now())
+        .await?;
+    Ok(back(id))
+}
+
+#[derive(Deserialize)]
+pub struct GroupForm {
+    #[serde(rename = "_csrf", default)]
+    csrf: String,
+    group: Option<String>,
+}
+
+pub async fn group(
+    State(s): State<AppState>,
+    headers: HeaderMap,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    PageForm(f): PageForm<GroupForm>,
+) -> Result<Response, PageError> {
+    ctx.check(&headers, Some(&f.csrf))?;
+    let v = ctx.staff()?;
+    let group = match opt(&f.group) {
+        Some(g) => Some(
+            g.parse()
+                .map_err(|_| ApiError::field("group", "is not a group"))?,
+        ),
+        None => None,
+    };
+    s.store
+        .assign_group(v, TicketId(id), group, s.clock.now())
         .await?;
     Ok(back(id))
 }

@@ -744,6 +744,32 @@ pub async fn administration_and_phone_requests_through_forms(backend: Backend) {
         StatusCode::UNPROCESSABLE_ENTITY,
         "a call cannot come after now"
     );
+
+    // Given to a group, it shows in that group's queue, a tab for its members.
+    let agent_id = d.agent_id.to_string();
+    let p = admin
+        .post(
+            &format!("/admin/groups/{gid}/members"),
+            &[("user", &agent_id)],
+            true,
+        )
+        .await;
+    assert_eq!(p.status, StatusCode::SEE_OTHER);
+    agent.get(&format!("/agent/tickets/{tid}")).await;
+    let g = gid.to_string();
+    let p = agent
+        .post(
+            &format!("/agent/tickets/{tid}/group"),
+            &[("group", &g)],
+            true,
+        )
+        .await;
+    assert_eq!(p.status, StatusCode::SEE_OTHER, "{}", p.body);
+    let q = agent.get("/agent/queue").await;
+    assert!(q.body.contains(&format!("view=group{gid}")) && q.body.contains("Web team"));
+    let q = agent.get(&format!("/agent/queue?view=group{gid}")).await;
+    assert!(q.body.contains(&format!("data-ticket=\"{tid}\"")));
+    assert!(!q.body.contains("Globex shop down"));
 }
 
 pub async fn a_vendor_contact_sees_only_the_escalation_shared_with_it(backend: Backend) {
