@@ -70,16 +70,24 @@ impl Live {
     }
 }
 
-/// `GET /ui/events`: the changes of tickets the viewer may see, as `ticket` events whose data
-/// is the ticket's id and line.
+#[derive(Debug, serde::Deserialize)]
+pub struct EventsQuery {
+    /// Only this ticket's changes (a ticket's own page).
+    ticket: Option<i64>,
+}
+
+/// `GET /ui/events[?ticket=ID]`: the changes of tickets the viewer may see (or of one of them), as
+/// `ticket` events whose data is the ticket's id and line.
 pub async fn events(
     State(s): State<AppState>,
     ctx: Ctx,
+    axum::extract::Query(q): axum::extract::Query<EventsQuery>,
 ) -> Result<Sse<impl Stream<Item = Result<Event, Infallible>>>, PageError> {
     let viewer = ctx.viewer()?.clone();
     let rx = s.live.tx.subscribe();
     let stream = futures_util::stream::unfold(rx, move |mut rx| {
         let viewer = viewer.clone();
+        let q = EventsQuery { ticket: q.ticket };
         async move {
             loop {
                 match rx.recv().await {
@@ -88,7 +96,7 @@ pub async fn events(
                             Role::Admin | Role::Agent => true,
                             Role::Customer => viewer.customer_id == Some(c.customer_id),
                             Role::Vendor => false,
-                        };
+                        } && q.ticket.is_none_or(|t| t == c.ticket_id.0);
                         if visible {
                             let data =
                                 format!("{{\"id\":{},\"line\":{}}}", c.ticket_id, c.line.number());

@@ -84,6 +84,7 @@ try {
   check(/\/portal\/tickets\/\d+$/.test(ticketUrl), "the request was recorded: #" + id);
   check((await customer.page.textContent("body")).includes("error-photo.txt"), "the attachment is on the request");
   await customer.page.screenshot({ path: join(shots, "portal-request.png"), fullPage: true });
+  await customer.page.evaluate(() => { window.__sameDocument = true; });
 
   // It appears on the agent's line 1 without a reload.
   await agent.page.waitForSelector(`tr[data-ticket="${id}"]`, { timeout: 15000 });
@@ -110,7 +111,9 @@ try {
   check((await agent.page.$$(".clock-card.warning")).length >= 1, "the reaction clock is in its warning");
   await agent.page.screenshot({ path: join(shots, "agent-ticket-clocks.png"), fullPage: true });
 
-  // The customer sees the reply, never the note.
+  // The customer, still on the request's page, sees the reply arrive; never the note.
+  await customer.page.waitForFunction(() => document.body.innerText.includes("queue is being restarted"), null, { timeout: 15000 });
+  check(await customer.page.evaluate(() => window.__sameDocument === true), "the reply reached the customer's open page without a reload");
   await customer.page.goto(ticketUrl);
   const seen = await customer.page.textContent("body");
   check(seen.includes("printer's queue is being restarted"), "the customer sees the reply");
