@@ -7,6 +7,7 @@
     reason = "tests fail loudly; helpers outside #[test] functions too"
 )]
 
+mod availability_props;
 mod calendar_dst;
 mod calendar_examples;
 mod calendar_props;
