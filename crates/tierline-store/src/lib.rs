@@ -5,7 +5,9 @@
 //! DDL spells differently. Tenant isolation lives here: every read and write takes the
 //! [`Viewer`] it is done for, and another organisation's objects are simply not found.
 
+mod alerts;
 mod audit;
+mod availability;
 mod batch;
 mod classification;
 pub use classification::{AutoClass, StoredRule, TrainingExample};
@@ -16,6 +18,10 @@ mod contracts;
 mod customers;
 mod error;
 mod groups;
+mod incidents;
+mod maintenance;
+mod monitor_changes;
+mod monitors;
 pub use groups::Group;
 mod model;
 mod pool;
@@ -35,8 +41,17 @@ mod vendor;
 pub use vendor::VendorBlock;
 mod viewer;
 
+pub use alerts::AlertOutcome;
+pub use availability::{Availability, DaySplit, TimeSplit};
 pub use error::StoreError;
+pub use incidents::{Incident, MONITORING_EMAIL};
+pub use maintenance::{MaintenanceWindow, NewMaintenance};
 pub use model::*;
+pub use monitor_changes::{HourResults, Retention, unpack};
+pub use monitors::{
+    CreatedMonitor, DueMonitor, Monitor, MonitorId, MonitorSettings, next_slot, phase_ns,
+    trusted_for,
+};
 pub use pool::{Backend, Store};
 pub use tickets::{NewTicket, TicketFilter, TicketPage};
 pub use timers::{FiredTimer, OutboxMessage};

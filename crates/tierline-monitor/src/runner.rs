@@ -1,0 +1,254 @@
+//! The runner: claims due monitors, runs their checks with bounded concurrency, and records
+//! what the state machine confirms.
+//!
+//! Every `tick` it claims what is due (one statement; on PostgreSQL several nodes share the
+//! work, each slot going to one of them). Checks run as tasks behind a semaphore, so a slow
+//! target cannot pile up unbounded work. Results go to a buffer written every `flush_every` as
+//! one row per monitor and hour; a check that changes nothing writes nothing else. A check
+//! whose previous run is older than it can trust (every node was down, say) first marks the
+//! gap as unknown: that time is never counted as up.
+
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use jiff::{SignedDuration, Timestamp};
+use tierline_domain::checks::CheckSpec;
+use tierline_domain::monitor::{Health, Step};
+use tierline_store::{Clock, DueMonitor, HourResults, Retention, Store, StoreError, trusted_for};
+use tokio::sync::{Semaphore, watch};
+
+use crate::{Checker, Verdict};
+
+/// How the runner works.
+#[derive(Clone, Debug)]
+pub struct RunnerConfig {
+    /// How often it looks for due monitors.
+    pub tick: Duration,
+    /// Checks running at once.
+    pub concurrency: usize,
+    /// Monitors claimed per statement.
+    pub batch: i64,
+    /// How often buffered results are written.
+    pub flush_every: Duration,
+    /// How often old results are pruned.
+    pub prune_every: Duration,
+    /// How long results are kept.
+    pub retention: Retention,
+}
+
+impl Default for RunnerConfig {
+    fn default() -> RunnerConfig {
+        RunnerConfig {
+            tick: Duration::from_millis(250),
+            concurrency: 512,
+            batch: 2000,
+            flush_every: Duration::from_secs(60),
+            prune_every: Duration::from_secs(3600),
+            retention: Retention::default(),
+        }
+    }
+}
+
+/// Counters of a running runner, for the benchmark and the logs.
+#[derive(Debug, Default)]
+pub struct RunnerStats {
+    /// Checks run.
+    pub checks: AtomicU64,
+    /// Checks that failed.
+    pub failures: AtomicU64,
+    /// The largest distance of a monitor's interval from its setting, in ms.
+    pub max_interval_error_ms: AtomicU64,
+    /// Intervals measured (runs with a previous run).
+    pub intervals: AtomicU64,
+    /// Intervals off by more than a second.
+    pub intervals_over_1s: AtomicU64,
+}
+
+type Buffer = Arc<Mutex<HashMap<(i64, i64), HourResults>>>;
+
+/// Runs monitors until `stop` turns true, then writes what is buffered.
+pub async fn run(
+    store: Store,
+    clock: Arc<dyn Clock>,
+    checker: Arc<Checker>,
+    config: RunnerConfig,
+    stats: Arc<RunnerStats>,
+    mut stop: watch::Receiver<bool>,
+) {
+    tracing::info!(concurrency = config.concurrency, "monitor runner started");
+    let permits = Arc::new(Semaphore::new(config.concurrency.max(1)));
+    let buffer: Buffer = Arc::default();
+    let mut flushed = Instant::now();
+    let mut pruned: Option<Instant> = None;
+    loop {
+        if *stop.borrow() {
+            break;
+        }
+        let now = clock.now();
+        let claimed = match store.claim_due_monitors(now, config.batch).await {
+            Ok(c) => c,
+            Err(e) => {
+                tracing::error!(error = %e, "monitors: claiming failed; retrying");
+                Vec::new()
+            }
+        };
+        let full = i64::try_from(claimed.len()).unwrap_or(i64::MAX) >= config.batch;
+        for m in claimed {
+            let Ok(permit) = permits.clone().acquire_owned().await else {
+                break;
+            };
+            let (store, clock, checker, buffer, stats) = (
+                store.clone(),
+                clock.clone(),
+                checker.clone(),
+                buffer.clone(),
+                stats.clone(),
+            );
+            tokio::spawn(async move {
+                let _permit = permit;
+                if let Err(e) = one(&store, clock.as_ref(), &checker, &buffer, &stats, m).await {
+                    tracing::error!(error = %e, "monitors: recording a check failed");
+                }
+            });
+        }
+        if flushed.elapsed() >= config.flush_every {
+            flush(&store, &buffer).await;
+            flushed = Instant::now();
+        }
+        if pruned.is_none_or(|p| p.elapsed() >= config.prune_every) {
+            if let Err(e) = store.prune_results(clock.now(), config.retention).await {
+                tracing::error!(error = %e, "monitors: pruning failed");
+            }
+            pruned = Some(Instant::now());
+        }
+        if full {
+            continue;
+        }
+        tokio::select! {
+            () = tokio::time::sleep(config.tick) => {},
+            _ = stop.changed() => {},
+        }
+    }
+    // Let running checks finish, then write their results.
+    let _ = permits
+        .acquire_many(u32::try_from(config.concurrency.max(1)).unwrap_or(u32::MAX))
+        .await;
+    flush(&store, &buffer).await;
+    tracing::info!("monitor runner stopped");
+}
+
+async fn flush(store: &Store, buffer: &Buffer) {
+    let batch: Vec<HourResults> = match buffer.lock() {
+        Ok(mut b) => b.drain().map(|(_, v)| v).collect(),
+        Err(_) => return,
+    };
+    if let Err(e) = store.append_results(&batch).await {
+        tracing::error!(error = %e, lost = batch.len(), "monitors: writing results failed");
+    }
+}
+
+/// Runs one claimed monitor's check and records what follows.
+async fn one(
+    store: &Store,
+    clock: &dyn Clock,
+    checker: &Checker,
+    buffer: &Buffer,
+    stats: &RunnerStats,
+    m: DueMonitor,
+) -> Result<(), StoreError> {
+    let now = clock.now();
+    if let Some(prev) = m.previous_run_at {
+        let error = now
+            .duration_since(prev)
+            .checked_sub(SignedDuration::from_secs(i64::from(m.interval_secs)))
+            .unwrap_or(SignedDuration::MAX)
+            .abs();
+        // Retries run off the grid on purpose: only regular runs measure the schedule.
+        if m.tracker.failures == 0 {
+            let ms = u64::try_from(error.as_millis()).unwrap_or(u64::MAX);
+            stats.intervals.fetch_add(1, Ordering::Relaxed);
+            stats.max_interval_error_ms.fetch_max(ms, Ordering::Relaxed);
+            if ms > 1000 {
+                stats.intervals_over_1s.fetch_add(1, Ordering::Relaxed);
+            }
+        }
+    }
+    let Some(verdict) = checker
+        .check(&m.check, m.timeout, (m.last_ping_at, m.created_at), now)
+        .await
+    else {
+        return Ok(());
+    };
+    stats.checks.fetch_add(1, Ordering::Relaxed);
+    if !verdict.up {
+        stats.failures.fetch_add(1, Ordering::Relaxed);
+    }
+    metrics::counter!("tierline_monitor_checks_total", "kind" => m.check.kind(), "up" => if verdict.up { "true" } else { "false" }).increment(1);
+    if !matches!(m.check, CheckSpec::Heartbeat { .. }) {
+        buffer_result(buffer, &m, &verdict, now);
+    }
+    record(store, &m, &verdict, now).await
+}
+
+fn buffer_result(buffer: &Buffer, m: &DueMonitor, v: &Verdict, now: Timestamp) {
+    let secs = now.as_second();
+    let hour = secs.div_euclid(3600);
+    let second = u16::try_from(secs.rem_euclid(3600)).unwrap_or(0);
+    let ms = u32::try_from(v.latency.as_millis()).unwrap_or(u32::MAX);
+    if let Ok(mut b) = buffer.lock() {
+        b.entry((m.id.0, hour))
+            .or_insert_with(|| HourResults {
+                monitor_id: m.id.0,
+                hour,
+                ..HourResults::default()
+            })
+            .push(second, v.up, ms);
+    }
+}
+
+/// Feeds a verdict to the monitor's state machine and records what it confirms.
+pub(crate) async fn record(
+    store: &Store,
+    m: &DueMonitor,
+    verdict: &Verdict,
+    now: Timestamp,
+) -> Result<(), StoreError> {
+    let mut tracker = m.tracker.clone();
+    // A verdict is trusted for a while after its check; a later check than that means nobody
+    // was looking in between.
+    if let Some(prev) = m.previous_run_at
+        && let Ok(trusted_until) = prev.checked_add(trusted_for(m.interval_secs))
+        && now > trusted_until
+        && let Some(change) = tracker.lose_track(trusted_until)
+    {
+        store.record_change(m, &tracker, change, None, now).await?;
+    }
+    let at = verdict.since.unwrap_or(now);
+    let message = verdict.message.as_deref();
+    match tracker.observe(verdict.up, at, &m.damping) {
+        Step::Changed(change) => {
+            let mut m = m.clone();
+            m.tracker = tracker.clone();
+            store
+                .record_change(&m, &tracker, change, message, now)
+                .await?;
+        }
+        Step::Retrying { .. } => {
+            let retry = now
+                .checked_add(SignedDuration::from_secs(i64::from(m.retry_interval_secs)))
+                .ok();
+            store.save_tracker(m.id, &tracker, message, retry).await?;
+        }
+        Step::Steady => {
+            if tracker != m.tracker {
+                store.save_tracker(m.id, &tracker, message, None).await?;
+            }
+            if tracker.health == Health::Down && m.incident_ticket_id.is_none() {
+                store.ensure_incident(m, message, now).await?;
+            }
+        }
+    }
+    Ok(())
+}
