@@ -11,5 +11,5 @@ mod runner;
 mod tls;
 
 pub use check::{Checker, Verdict};
-pub use runner::{RunnerConfig, RunnerStats, run};
+pub use runner::{Runner, RunnerConfig, RunnerStats};
 pub use tls::{install_crypto_provider, tls_config};

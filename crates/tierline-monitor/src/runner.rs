@@ -18,6 +18,7 @@ use tierline_domain::checks::CheckSpec;
 use tierline_domain::monitor::{Health, Step};
 use tierline_store::{Clock, DueMonitor, HourResults, Retention, Store, StoreError, trusted_for};
 use tokio::sync::{Semaphore, watch};
+use tokio::task::JoinHandle;
 
 use crate::{Checker, Verdict};
 
@@ -68,84 +69,145 @@ pub struct RunnerStats {
 
 type Buffer = Arc<Mutex<HashMap<(i64, i64), HourResults>>>;
 
-/// Runs monitors until `stop` turns true, then writes what is buffered.
-pub async fn run(
+/// The runner of one node.
+#[derive(Clone)]
+pub struct Runner {
     store: Store,
     clock: Arc<dyn Clock>,
     checker: Arc<Checker>,
     config: RunnerConfig,
     stats: Arc<RunnerStats>,
-    mut stop: watch::Receiver<bool>,
-) {
-    tracing::info!(concurrency = config.concurrency, "monitor runner started");
-    let permits = Arc::new(Semaphore::new(config.concurrency.max(1)));
-    let buffer: Buffer = Arc::default();
-    let mut flushed = Instant::now();
-    let mut pruned: Option<Instant> = None;
-    loop {
-        if *stop.borrow() {
-            break;
-        }
-        let now = clock.now();
-        let claimed = match store.claim_due_monitors(now, config.batch).await {
-            Ok(c) => c,
-            Err(e) => {
-                tracing::error!(error = %e, "monitors: claiming failed; retrying");
-                Vec::new()
-            }
-        };
-        let full = i64::try_from(claimed.len()).unwrap_or(i64::MAX) >= config.batch;
-        for m in claimed {
-            let Ok(permit) = permits.clone().acquire_owned().await else {
-                break;
-            };
-            let (store, clock, checker, buffer, stats) = (
-                store.clone(),
-                clock.clone(),
-                checker.clone(),
-                buffer.clone(),
-                stats.clone(),
-            );
-            tokio::spawn(async move {
-                let _permit = permit;
-                if let Err(e) = one(&store, clock.as_ref(), &checker, &buffer, &stats, m).await {
-                    tracing::error!(error = %e, "monitors: recording a check failed");
-                }
-            });
-        }
-        if flushed.elapsed() >= config.flush_every {
-            flush(&store, &buffer).await;
-            flushed = Instant::now();
-        }
-        if pruned.is_none_or(|p| p.elapsed() >= config.prune_every) {
-            if let Err(e) = store.prune_results(clock.now(), config.retention).await {
-                tracing::error!(error = %e, "monitors: pruning failed");
-            }
-            pruned = Some(Instant::now());
-        }
-        if full {
-            continue;
-        }
-        tokio::select! {
-            () = tokio::time::sleep(config.tick) => {},
-            _ = stop.changed() => {},
-        }
-    }
-    // Let running checks finish, then write their results.
-    let _ = permits
-        .acquire_many(u32::try_from(config.concurrency.max(1)).unwrap_or(u32::MAX))
-        .await;
-    flush(&store, &buffer).await;
-    tracing::info!("monitor runner stopped");
+    permits: Arc<Semaphore>,
+    buffer: Buffer,
 }
 
-async fn flush(store: &Store, buffer: &Buffer) {
-    let batch: Vec<HourResults> = match buffer.lock() {
-        Ok(mut b) => b.drain().map(|(_, v)| v).collect(),
-        Err(_) => return,
-    };
-    if let Err(e) = store.append_results(&batch).await {
-        tracing::error!(error = %e, lost = batch.len(), "monitors: writing results failed");
+impl std::fmt::Debug for Runner {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Runner")
+            .field("config", &self.config)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Runner {
+    /// A runner on `store`, reading the time from `clock`.
+    pub fn new(
+        store: Store,
+        clock: Arc<dyn Clock>,
+        checker: Arc<Checker>,
+        config: RunnerConfig,
+    ) -> Runner {
+        Runner {
+            store,
+            clock,
+            checker,
+            permits: Arc::new(Semaphore::new(config.concurrency.max(1))),
+            config,
+            stats: Arc::default(),
+            buffer: Arc::default(),
+        }
+    }
+
+    /// Its counters.
+    pub fn stats(&self) -> Arc<RunnerStats> {
+        self.stats.clone()
+    }
+
+    /// Claims what is due now and starts its checks (waiting for a free slot when all are
+    /// busy). Returns the checks' tasks and whether the claim was full (more may be due).
+    pub async fn round(&self) -> Result<(Vec<JoinHandle<()>>, bool), StoreError> {
+        let claimed = self
+            .store
+            .claim_due_monitors(self.clock.now(), self.config.batch)
+            .await?;
+        let full = i64::try_from(claimed.len()).unwrap_or(i64::MAX) >= self.config.batch;
+        let mut tasks = Vec::with_capacity(claimed.len());
+        for m in claimed {
+            let Ok(permit) = self.permits.clone().acquire_owned().await else {
+                break;
+            };
+            let this = self.clone();
+            tasks.push(tokio::spawn(async move {
+                let _permit = permit;
+                if let Err(e) = this.one(m).await {
+                    tracing::error!(error = %e, "monitors: recording a check failed");
+                }
+            }));
+        }
+        Ok((tasks, full))
+    }
+
+    /// Writes the buffered results.
+    pub async fn flush(&self) {
+        let batch: Vec<HourResults> = match self.buffer.lock() {
+            Ok(mut b) => b.drain().map(|(_, v)| v).collect(),
+            Err(_) => return,
+        };
+        if let Err(e) = self.store.append_results(&batch).await {
+            tracing::error!(error = %e, lost = batch.len(), "monitors: writing results failed");
+        }
+    }
+
+    /// Runs monitors until `stop` turns true, then writes what is buffered.
+    pub async fn run(self, mut stop: watch::Receiver<bool>) {
+        tracing::info!(
+            concurrency = self.config.concurrency,
+            "monitor runner started"
+        );
+        let mut flushed = Instant::now();
+        let mut pruned: Option<Instant> = None;
+        loop {
+            if *stop.borrow() {
+                break;
+            }
+            let full = match self.round().await {
+                Ok((_, full)) => full,
+                Err(e) => {
+                    tracing::error!(error = %e, "monitors: claiming failed; retrying");
+                    false
+                }
+            };
+            if flushed.elapsed() >= self.config.flush_every {
+                self.flush().await;
+                flushed = Instant::now();
+            }
+            if pruned.is_none_or(|p| p.elapsed() >= self.config.prune_every) {
+                if let Err(e) = self
+                    .store
+                    .prune_results(self.clock.now(), self.config.retention)
+                    .await
+                {
+                    tracing::error!(error = %e, "monitors: pruning failed");
+                }
+                pruned = Some(Instant::now());
+            }
+            if full {
+                continue;
+            }
+            tokio::select! {
+                () = tokio::time::sleep(self.config.tick) => {},
+                _ = stop.changed() => {},
+            }
+        }
+        // Let running checks finish, then write their results.
+        let _ = self
+            .permits
+            .acquire_many(u32::try_from(self.config.concurrency.max(1)).unwrap_or(u32::MAX))
+            .await;
+        self.flush().await;
+        tracing::info!("monitor runner stopped");
+    }
+
+    async fn one(&self, m: DueMonitor) -> Result<(), StoreError> {
+        one(
+            &self.store,
+            self.clock.as_ref(),
+            &self.checker,
+            &self.buffer,
+            &self.stats,
+            m,
+        )
+        .await
     }
 }
 

@@ -1,1 +1,38 @@
-fn main() {}
+//! Monitoring against real servers on loopback, a real database on both backends, and a clock
+//! the test moves: outages confirmed after retries, incidents opened once, recoveries and
+//! availability exact to the second, heartbeats, certificates, maintenance, several nodes.
+
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "tests fail loudly"
+)]
+
+mod helpers;
+mod outages;
+mod special;
+
+use std::future::Future;
+use std::pin::Pin;
+
+use tierline_testkit::Story;
+
+macro_rules! stories {
+    ($($path:path),* $(,)?) => {
+        &[$((stringify!($path), (|b| Box::pin($path(b)) as Pin<Box<dyn Future<Output = ()> + Send>>) as Story)),*]
+    };
+}
+
+fn main() {
+    tierline_monitor::install_crypto_provider();
+    tierline_testkit::suite(stories![
+        outages::http_outage_is_confirmed_recorded_and_measured,
+        outages::tcp_outages_add_to_one_incident,
+        outages::maintenance_hides_an_outage,
+        outages::no_stability_no_incident,
+        special::a_heartbeat_that_stops_is_down,
+        special::a_certificate_that_expires_soon_fails,
+        special::nodes_share_the_monitors,
+    ]);
+}
