@@ -12,6 +12,7 @@ mod classification;
 mod desk;
 mod flow;
 mod isolation;
+mod monitoring;
 
 use std::future::Future;
 use std::pin::Pin;
@@ -36,5 +37,7 @@ fn main() {
         story!(isolation::other_organisations_objects_are_not_found_on_any_endpoint),
         story!(bad_input::bad_input_gets_a_4xx_problem_and_writes_nothing),
         story!(classification::new_requests_are_classified_and_agents_teach_the_classifier),
+        story!(monitoring::alert_webhooks_open_repeat_and_resolve_incidents),
+        story!(monitoring::monitors_are_for_staff_to_set_and_customers_to_see),
     ]);
 }
