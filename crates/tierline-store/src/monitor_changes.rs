@@ -257,11 +257,14 @@ impl Store {
     pub async fn monitoring_bytes(&self) -> Result<Option<i64>, StoreError> {
         let sql = match self.backend() {
             Backend::Postgres => {
-                "SELECT CAST(pg_total_relation_size('monitor_hours') + pg_total_relation_size('monitor_days') \
-                 + pg_total_relation_size('monitor_changes') AS BIGINT) AS bytes"
+                // Live tuples' bytes, indexes aside: dead ones wait for autovacuum.
+                "SELECT CAST(COALESCE((SELECT SUM(pg_column_size(h.*)) FROM monitor_hours h), 0) \
+                 + COALESCE((SELECT SUM(pg_column_size(d.*)) FROM monitor_days d), 0) \
+                 + COALESCE((SELECT SUM(pg_column_size(c.*)) FROM monitor_changes c), 0) AS BIGINT) AS bytes"
             }
             Backend::Sqlite => {
-                "SELECT CAST(SUM(pgsize) AS BIGINT) AS bytes FROM dbstat WHERE name IN ('monitor_hours', 'monitor_days', 'monitor_changes')"
+                // Bytes in use in the tables' pages (freed space is reused, and returned by VACUUM).
+                "SELECT CAST(SUM(pgsize - unused) AS BIGINT) AS bytes FROM dbstat WHERE name IN ('monitor_hours', 'monitor_days', 'monitor_changes')"
             }
         };
         match sqlx::query(sql).fetch_one(&self.pool).await {
