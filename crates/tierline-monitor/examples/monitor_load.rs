@@ -223,6 +223,7 @@ async fn main() {
     stop.send(true).unwrap();
     task.await.unwrap();
     let _ = child.kill();
+    let _ = child.wait();
 
     let checks = checks1 - checks0;
     let cpu_used = cpu1 - cpu0;
