@@ -48,11 +48,18 @@ pub enum CheckSpec {
         #[serde(default = "default_warn_days")]
         warn_days: u32,
     },
-    /// A job that calls a secret URL every `period_secs`; a call missing for longer than the
-    /// period and `grace_secs` is down.
+    /// A job that calls a secret URL, either every `period_secs` or on a `cron` schedule in
+    /// `tz`; a call missing for longer than that and `grace_secs` is down.
     Heartbeat {
-        /// How often the job calls.
-        period_secs: u32,
+        /// How often the job calls (or give `cron`).
+        #[serde(default)]
+        period_secs: Option<u32>,
+        /// When the job runs: five cron fields, e.g. `30 2 * * 1-5` (or give `period_secs`).
+        #[serde(default)]
+        cron: Option<String>,
+        /// The time zone of `cron` (IANA name; UTC when left out).
+        #[serde(default)]
+        tz: Option<String>,
         /// How late a call may be.
         #[serde(default = "default_grace")]
         grace_secs: u32,
@@ -155,10 +162,30 @@ impl CheckSpec {
             }
             CheckSpec::Heartbeat {
                 period_secs,
+                cron,
+                tz,
                 grace_secs,
             } => {
-                if !(10..=31 * 86_400).contains(period_secs) {
-                    return Err(err("period_secs", "must be 10 seconds to 31 days"));
+                match (period_secs, cron) {
+                    (Some(p), None) if (10..=31 * 86_400).contains(p) => {}
+                    (Some(_), None) => {
+                        return Err(err("period_secs", "must be 10 seconds to 31 days"));
+                    }
+                    (None, Some(c)) => {
+                        if c.parse::<crate::cron::Cron>().is_err() {
+                            return Err(err(
+                                "cron",
+                                "must be five fields: minute hour day-of-month month day-of-week",
+                            ));
+                        }
+                    }
+                    _ => return Err(err("period_secs", "give either period_secs or cron")),
+                }
+                if tz
+                    .as_deref()
+                    .is_some_and(|z| jiff::tz::TimeZone::get(z).is_err())
+                {
+                    return Err(err("tz", "must be an IANA time zone"));
                 }
                 if *grace_secs > 86_400 {
                     return Err(err("grace_secs", "must be at most a day"));

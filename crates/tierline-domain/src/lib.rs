@@ -9,6 +9,7 @@ pub mod availability;
 pub mod calendar;
 pub mod checks;
 pub mod contract;
+pub mod cron;
 pub mod monitor;
 pub mod sla;
 pub mod ticket;

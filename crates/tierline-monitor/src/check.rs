@@ -69,7 +69,7 @@ impl Checker {
         &self,
         spec: &CheckSpec,
         timeout: Duration,
-        heartbeat: (Option<Timestamp>, Timestamp),
+        heartbeat_state: (Option<Timestamp>, Timestamp),
         now: Timestamp,
     ) -> Option<Verdict> {
         let started = Instant::now();
@@ -125,29 +125,17 @@ impl Checker {
                 .unwrap_or_else(|_| Verdict::fail(started.elapsed(), "timed out")),
             CheckSpec::Heartbeat {
                 period_secs,
+                cron,
+                tz,
                 grace_secs,
-            } => {
-                let (last, created) = heartbeat;
-                let allowed =
-                    SignedDuration::from_secs(i64::from(*period_secs) + i64::from(*grace_secs));
-                let reference = last.unwrap_or(created);
-                let deadline = reference.checked_add(allowed).unwrap_or(reference);
-                if now <= deadline {
-                    // Nothing said yet about a monitor that has never been called.
-                    last?;
-                    Verdict::pass(Duration::ZERO)
-                } else {
-                    let mut v = Verdict::fail(
-                        Duration::ZERO,
-                        match last {
-                            Some(t) => format!("no call since {t}"),
-                            None => "never called".to_owned(),
-                        },
-                    );
-                    v.since = Some(deadline);
-                    v
-                }
-            }
+            } => heartbeat(
+                *period_secs,
+                cron.as_deref(),
+                tz.as_deref(),
+                *grace_secs,
+                heartbeat_state,
+                now,
+            )?,
         };
         Some(verdict)
     }
@@ -252,6 +240,61 @@ impl Checker {
         }
         Verdict::pass(latency)
     }
+}
+
+/// A heartbeat's verdict from its last call (and the monitor's creation): `None` while nothing
+/// can be said yet (no run was due since the monitor began).
+fn heartbeat(
+    period_secs: Option<u32>,
+    cron: Option<&str>,
+    tz: Option<&str>,
+    grace_secs: u32,
+    (last, created): (Option<Timestamp>, Timestamp),
+    now: Timestamp,
+) -> Option<Verdict> {
+    let grace = SignedDuration::from_secs(i64::from(grace_secs));
+    // The instant by which a call was due, and whether it came.
+    let (deadline, called) = match (period_secs, cron) {
+        (Some(p), _) => {
+            let reference = last.unwrap_or(created);
+            let deadline = reference
+                .checked_add(SignedDuration::from_secs(i64::from(p)))
+                .ok()?
+                .checked_add(grace)
+                .ok()?;
+            if now <= deadline {
+                // Within the period: up if it was ever called, nothing said otherwise.
+                return last.map(|_| Verdict::pass(Duration::ZERO));
+            }
+            (deadline, false)
+        }
+        (None, Some(c)) => {
+            let schedule: tierline_domain::cron::Cron = c.parse().ok()?;
+            let zone = match tz {
+                Some(z) => jiff::tz::TimeZone::get(z).ok()?,
+                None => jiff::tz::TimeZone::UTC,
+            };
+            // The latest run whose grace has passed: a call must have come since it started.
+            let run = schedule.latest_at_or_before(now.checked_sub(grace).ok()?, &zone)?;
+            if run < created {
+                return None;
+            }
+            (run.checked_add(grace).ok()?, last.is_some_and(|t| t >= run))
+        }
+        (None, None) => return None,
+    };
+    if called {
+        return Some(Verdict::pass(Duration::ZERO));
+    }
+    let mut v = Verdict::fail(
+        Duration::ZERO,
+        match last {
+            Some(t) => format!("no call since {t}"),
+            None => "never called".to_owned(),
+        },
+    );
+    v.since = Some(deadline);
+    Some(v)
 }
 
 fn describe(e: &reqwest::Error) -> String {

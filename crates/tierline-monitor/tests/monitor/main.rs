@@ -31,7 +31,9 @@ fn main() {
         outages::tcp_outages_add_to_one_incident,
         outages::maintenance_hides_an_outage,
         outages::no_stability_no_incident,
+        outages::auto_resolve_and_flapping_make_no_storm,
         special::a_heartbeat_that_stops_is_down,
+        special::a_cron_heartbeat_follows_its_schedule,
         special::a_certificate_that_expires_soon_fails,
         special::nodes_share_the_monitors,
     ]);

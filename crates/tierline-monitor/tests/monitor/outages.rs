@@ -292,3 +292,73 @@ pub async fn no_stability_no_incident(backend: Backend) {
         "incidents are for Stability contracts"
     );
 }
+
+pub async fn auto_resolve_and_flapping_make_no_storm(backend: Backend) {
+    let t0 = ts("2026-11-02T10:00:00Z");
+    let desk = Desk::new(backend, t0, true).await;
+    let mut server = Loopback::start(Serve::Tcp).await;
+    let (id, _) = desk
+        .monitor(json!({"name": "API port", "check": {"kind": "tcp", "host": "127.0.0.1", "port": server.addr.port()},
+                        "interval_secs": 60, "retries": 0, "auto_resolve": true}))
+        .await;
+    let runner = desk.runner(Checker::new(&[]).unwrap());
+    let s0 = first_slot(id, 60, t0);
+    desk.round_at(&runner, s0).await;
+    // Down and up five times in ten minutes.
+    for k in 0..5 {
+        server.stop().await;
+        desk.round_at(&runner, s0 + secs(120 * k + 60)).await;
+        server.restart().await;
+        desk.round_at(&runner, s0 + secs(120 * k + 120)).await;
+        if k == 0 {
+            let tickets = desk.monitoring_tickets().await;
+            assert_eq!(
+                tickets[0]["status"], "resolved",
+                "auto-resolve: recovery resolves the incident"
+            );
+        }
+    }
+    let tickets = desk.monitoring_tickets().await;
+    assert_eq!(tickets.len(), 1, "one incident, reopened, not a storm");
+    assert_eq!(
+        tickets[0]["status"], "open",
+        "a flapping monitor does not resolve its incident"
+    );
+    let (_, incidents) = desk
+        .call(
+            "GET",
+            &format!("/api/v1/systems/{}/incidents", desk.system),
+            None,
+        )
+        .await;
+    assert_eq!(incidents[0]["flapping"], true);
+    assert_eq!(incidents[0]["downtime_secs"], 5 * 60);
+    let (_, events) = desk
+        .call(
+            "GET",
+            &format!("/api/v1/tickets/{}/events", tickets[0]["id"]),
+            None,
+        )
+        .await;
+    let downs = events
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["kind"] == "monitor.down")
+        .count();
+    assert!(downs < 5, "flapping downs are not all noted ({downs})");
+    // Availability still counts every second of it.
+    desk.app.clock.set(s0 + secs(600));
+    let (_, a) = desk
+        .call(
+            "GET",
+            &format!(
+                "/api/v1/systems/{}/availability?period=day&at=2026-11-02",
+                desk.system
+            ),
+            None,
+        )
+        .await;
+    assert_eq!(a["down_secs"], 300);
+    assert_eq!(a["up_secs"], 300);
+}

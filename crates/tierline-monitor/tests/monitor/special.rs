@@ -261,3 +261,55 @@ pub async fn nodes_share_the_monitors(backend: Backend) {
     );
     other.close().await;
 }
+
+pub async fn a_cron_heartbeat_follows_its_schedule(backend: Backend) {
+    let t0 = ts("2026-11-02T10:00:00Z");
+    let desk = Desk::new(backend, t0, true).await;
+    let (id, m) = desk
+        .monitor(json!({"name": "Export every 5 minutes",
+                        "check": {"kind": "heartbeat", "cron": "*/5 * * * *", "tz": "Europe/Kyiv", "grace_secs": 60},
+                        "interval_secs": 30}))
+        .await;
+    let secret = m["heartbeat_secret"].as_str().unwrap().to_owned();
+    let runner = desk.runner(Checker::new(&[]).unwrap());
+    let health = || async {
+        let (_, m) = desk
+            .call("GET", &format!("/api/v1/monitors/{id}"), None)
+            .await;
+        m["health"].as_str().unwrap().to_owned()
+    };
+    let s0 = first_slot(id, 30, t0);
+    desk.round_at(&runner, s0).await;
+    assert_eq!(
+        health().await,
+        "unknown",
+        "no run was due since the monitor began"
+    );
+    // The 10:05 run did not call by 10:06.
+    let mut at = s0;
+    while at < ts("2026-11-02T10:06:00Z") {
+        at += secs(30);
+        desk.round_at(&runner, at).await;
+    }
+    assert_eq!(health().await, "down");
+    desk.app.clock.set(ts("2026-11-02T10:07:00Z"));
+    let (status, _) = desk
+        .app
+        .call("GET", &format!("/api/v1/heartbeat/{secret}"), None, None)
+        .await;
+    assert_eq!(status, 204);
+    at += secs(60);
+    desk.round_at(&runner, at).await;
+    assert_eq!(health().await, "up", "called after the 10:05 run");
+    let (status, e) = desk
+        .call(
+            "POST",
+            &format!("/api/v1/systems/{}/monitors", desk.system),
+            Some(&json!({"name": "x", "check": {"kind": "heartbeat", "cron": "61 * * * *"}})),
+        )
+        .await;
+    assert_eq!(
+        (status, e["errors"][0]["field"].as_str()),
+        (422, Some("check"))
+    );
+}
