@@ -11,5 +11,6 @@ mod availability_props;
 mod calendar_dst;
 mod calendar_examples;
 mod calendar_props;
+mod cron_props;
 mod helpers;
 mod sla_clock;
