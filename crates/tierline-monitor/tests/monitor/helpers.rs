@@ -25,6 +25,7 @@ pub fn secs(n: i64) -> SignedDuration {
 pub struct Desk {
     pub app: TestApp,
     pub admin: String,
+    pub customer: i64,
     pub system: i64,
 }
 
@@ -60,7 +61,12 @@ impl Desk {
             )
             .await;
         let system = s["id"].as_i64().unwrap();
-        Desk { app, admin, system }
+        Desk {
+            app,
+            admin,
+            customer,
+            system,
+        }
     }
 
     pub async fn call(&self, method: &str, path: &str, body: Option<&Value>) -> (u16, Value) {

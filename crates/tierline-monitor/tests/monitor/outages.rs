@@ -178,10 +178,31 @@ pub async fn tcp_outages_add_to_one_incident(backend: Backend) {
     let runner = desk.runner(Checker::new(&[]).unwrap());
     let s0 = first_slot(id, 60, t0);
     desk.round_at(&runner, s0).await;
+    // The customer tells us first.
+    let (status, _) = desk
+        .call(
+            "POST",
+            "/api/v1/tickets",
+            Some(&json!({"customer_id": desk.customer, "system_id": desk.system, "subject": "Orders fail",
+                         "class": 4, "channel": "phone"})),
+        )
+        .await;
+    assert_eq!(status, 201);
     server.stop().await;
     desk.round_at(&runner, s0 + secs(60)).await;
     let tickets = desk.monitoring_tickets().await;
     assert_eq!(tickets.len(), 1);
+    let (_, incidents) = desk
+        .call(
+            "GET",
+            &format!("/api/v1/systems/{}/incidents", desk.system),
+            None,
+        )
+        .await;
+    assert_eq!(
+        incidents[0]["found_before_customer"], false,
+        "the customer reported it first"
+    );
     assert_eq!(tickets[0]["class"], 2, "a server-level failure");
     server.restart().await;
     desk.round_at(&runner, s0 + secs(120)).await;
