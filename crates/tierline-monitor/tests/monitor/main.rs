@@ -36,5 +36,7 @@ fn main() {
         special::a_cron_heartbeat_follows_its_schedule,
         special::a_certificate_that_expires_soon_fails,
         special::nodes_share_the_monitors,
+        special::two_runners_check_each_monitor_once,
+        special::a_gap_in_checking_is_unknown_and_results_are_pruned,
     ]);
 }

@@ -313,3 +313,154 @@ pub async fn a_cron_heartbeat_follows_its_schedule(backend: Backend) {
         (422, Some("check"))
     );
 }
+
+pub async fn two_runners_check_each_monitor_once(backend: Backend) {
+    let t0 = ts("2026-11-02T10:00:00Z");
+    let desk = Desk::new(backend, t0, true).await;
+    let hits = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let counted = hits.clone();
+    let app = axum::Router::new().fallback(move || {
+        counted.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        async { "ok" }
+    });
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let port = listener.local_addr().unwrap().port();
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    for n in 0..40 {
+        desk.monitor(json!({"name": format!("page {n}"), "check": {"kind": "http", "url": format!("http://127.0.0.1:{port}/{n}")}}))
+            .await;
+    }
+    let other = Store::connect(&desk.app.db.url).await.unwrap();
+    let a = desk.runner(Checker::new(&[]).unwrap());
+    let b = tierline_monitor::Runner::new(
+        other.clone(),
+        desk.app.clock.clone() as Arc<dyn tierline_store::Clock>,
+        Arc::new(Checker::new(&[]).unwrap()),
+        tierline_monitor::RunnerConfig {
+            batch: 7,
+            ..Default::default()
+        },
+    );
+    for minute in 1..=3 {
+        desk.app.clock.set(t0 + secs(60 * minute + 1));
+        let (ra, rb) = tokio::join!(
+            async {
+                let mut tasks = Vec::new();
+                loop {
+                    let (t, full) = a.round().await.unwrap();
+                    tasks.extend(t);
+                    if !full {
+                        return tasks;
+                    }
+                }
+            },
+            async {
+                let mut tasks = Vec::new();
+                loop {
+                    let (t, full) = b.round().await.unwrap();
+                    tasks.extend(t);
+                    if !full {
+                        return tasks;
+                    }
+                }
+            }
+        );
+        for t in ra.into_iter().chain(rb) {
+            t.await.unwrap();
+        }
+        assert_eq!(
+            hits.load(std::sync::atomic::Ordering::SeqCst),
+            40 * usize::try_from(minute).unwrap(),
+            "minute {minute}: each monitor once"
+        );
+    }
+    let checks = a.stats().checks.load(std::sync::atomic::Ordering::Relaxed)
+        + b.stats().checks.load(std::sync::atomic::Ordering::Relaxed);
+    assert_eq!(checks, 120);
+    other.close().await;
+}
+
+pub async fn a_gap_in_checking_is_unknown_and_results_are_pruned(backend: Backend) {
+    let t0 = ts("2026-11-02T10:00:00Z");
+    let desk = Desk::new(backend, t0, true).await;
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let port = listener.local_addr().unwrap().port();
+    tokio::spawn(async move {
+        loop {
+            let _ = listener.accept().await;
+        }
+    });
+    let (id, _) = desk
+        .monitor(json!({"name": "SSH", "check": {"kind": "tcp", "host": "127.0.0.1", "port": port}, "interval_secs": 60}))
+        .await;
+    let runner = desk.runner(Checker::new(&[]).unwrap());
+    let s0 = first_slot(id, 60, t0);
+    desk.round_at(&runner, s0).await;
+    desk.round_at(&runner, s0 + secs(60)).await;
+    // Every node was down for ten minutes.
+    desk.round_at(&runner, s0 + secs(720)).await;
+    desk.app.clock.set(s0 + secs(780));
+    let (_, a) = desk
+        .call(
+            "GET",
+            &format!(
+                "/api/v1/systems/{}/availability?period=day&at=2026-11-02",
+                desk.system
+            ),
+            None,
+        )
+        .await;
+    // Up from s0 until the last result stopped being trusted (s0+60+90), unknown to s0+720.
+    assert_eq!(a["up_secs"], 150 + 60);
+    assert_eq!(
+        a["unknown_secs"],
+        s0.duration_since(ts("2026-11-01T22:00:00Z")).as_secs() + (720 - 150)
+    );
+    assert_eq!(a["down_secs"], 0);
+
+    runner.flush().await;
+    let store = &desk.app.store;
+    let hour = s0.as_second().div_euclid(3600);
+    let m = tierline_store::MonitorId(id);
+    let mut before = 0;
+    for h in [hour, hour + 1] {
+        before += store
+            .hour_results(m, h)
+            .await
+            .unwrap()
+            .map_or(0, |r| r.checks);
+    }
+    assert_eq!(before, 3);
+    let retention = tierline_store::Retention {
+        raw_days: 1,
+        hour_days: 2,
+        day_days: 3,
+    };
+    store
+        .prune_results(s0 + secs(86_400 + 7200), retention)
+        .await
+        .unwrap();
+    let kept = store.hour_results(m, hour).await.unwrap().unwrap();
+    assert!(
+        kept.samples.is_empty(),
+        "raw results go after their retention"
+    );
+    assert_eq!(
+        kept.checks
+            + store
+                .hour_results(m, hour + 1)
+                .await
+                .unwrap()
+                .map_or(0, |r| r.checks),
+        3,
+        "counts stay"
+    );
+    store
+        .prune_results(s0 + secs(86_400 * 10), retention)
+        .await
+        .unwrap();
+    assert!(
+        store.hour_results(m, hour).await.unwrap().is_none(),
+        "hours fold into days, days go after theirs"
+    );
+}
