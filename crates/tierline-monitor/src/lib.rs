@@ -12,4 +12,4 @@ mod tls;
 
 pub use check::{Checker, Verdict};
 pub use runner::{Runner, RunnerConfig, RunnerStats};
-pub use tls::{install_crypto_provider, tls_config};
+pub use tls::{install_crypto_provider, roots_from_pem_file, tls_config};

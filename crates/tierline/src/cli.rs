@@ -84,6 +84,9 @@ pub struct MonitorArgs {
     /// Days raw check results are kept (then per-hour counts for 90 days, per-day for 3 years).
     #[arg(long, env = "TIERLINE_MONITOR_RAW_DAYS", default_value_t = 14)]
     pub monitor_raw_days: i64,
+    /// A PEM file of CA certificates to trust beside the Mozilla roots (a customer's private CA).
+    #[arg(long, env = "TIERLINE_MONITOR_CA_FILE")]
+    pub monitor_ca_file: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]

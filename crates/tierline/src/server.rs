@@ -47,7 +47,13 @@ pub async fn serve(
         tracing::info!("monitoring: no checks run on this node (--no-monitors)");
         None
     } else {
-        let checker = tierline_monitor::Checker::new(&[])
+        let roots = match &monitor.monitor_ca_file {
+            Some(path) => {
+                tierline_monitor::roots_from_pem_file(path).map_err(anyhow::Error::msg)?
+            }
+            None => Vec::new(),
+        };
+        let checker = tierline_monitor::Checker::new(&roots)
             .map_err(|e| anyhow::anyhow!("cannot set up the monitors' HTTP client: {e}"))?;
         let config = tierline_monitor::RunnerConfig {
             concurrency: monitor.monitor_concurrency.max(1),
