@@ -35,7 +35,7 @@ use crate::api::{
         tickets::log_time, tickets::time_entries, tickets::set_vendor, tickets::vendor,
         monitors::list, monitors::create, monitors::get, monitors::update, monitors::maintenance,
         monitors::create_maintenance, monitors::delete_maintenance, monitors::incidents,
-        availability::availability, heartbeat::ping,
+        availability::availability, availability::customer, heartbeat::ping,
         alerts::alertmanager, alerts::grafana, alerts::zabbix, alerts::rotate_secret,
     ),
     modifiers(&BearerAuth),

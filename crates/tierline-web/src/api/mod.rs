@@ -80,6 +80,7 @@ pub fn routes() -> Router<AppState> {
             "/systems/{id}/availability",
             get(availability::availability),
         )
+        .route("/customers/{id}/availability", get(availability::customer))
         .route(
             "/heartbeat/{secret}",
             get(heartbeat::ping).post(heartbeat::ping),

@@ -389,4 +389,29 @@ pub async fn monitors_are_for_staff_to_set_and_customers_to_see(backend: Backend
         )
         .await;
     assert_eq!(status, 422);
+    let (status, all) = s
+        .app
+        .call(
+            "GET",
+            &format!(
+                "/api/v1/customers/{}/availability?period=year&at=2026",
+                s.customer
+            ),
+            Some(&own),
+            None,
+        )
+        .await;
+    assert_eq!(status, 200, "{all}");
+    assert_eq!(all.as_array().unwrap().len(), 1);
+    assert_eq!(all[0]["system_id"], s.system);
+    let (status, _) = s
+        .app
+        .call(
+            "GET",
+            &format!("/api/v1/customers/{}/availability", s.customer),
+            Some(&stranger),
+            None,
+        )
+        .await;
+    assert_eq!(status, 404);
 }
