@@ -342,6 +342,51 @@ pub async fn monitors_are_for_staff_to_set_and_customers_to_see(backend: Backend
     assert_eq!(status, 201, "{e}");
 
     let id = m["id"].as_i64().unwrap();
+    let (status, changed) = s
+        .app
+        .call(
+            "PUT",
+            &format!("/api/v1/monitors/{id}"),
+            Some(&s.admin),
+            Some(&json!({"name": "Home", "check": {"kind": "http", "url": "https://shop.example/"}, "interval_secs": 120, "enabled": false})),
+        )
+        .await;
+    assert_eq!(status, 200, "{changed}");
+    assert_eq!(
+        (
+            changed["interval_secs"].as_i64(),
+            changed["enabled"].as_bool()
+        ),
+        (Some(120), Some(false))
+    );
+    assert_eq!(
+        changed["health"], "unknown",
+        "a paused monitor knows nothing"
+    );
+    let (status, e) = s
+        .app
+        .call(
+            "PUT",
+            &format!("/api/v1/monitors/{id}"),
+            Some(&s.admin),
+            Some(&json!({"name": "Home", "check": {"kind": "tcp", "host": "shop.example", "port": 443}})),
+        )
+        .await;
+    assert_eq!(
+        (status, e["errors"][0]["field"].as_str()),
+        (422, Some("check")),
+        "the kind stays"
+    );
+    let (status, _) = s
+        .app
+        .call(
+            "PUT",
+            &format!("/api/v1/monitors/{id}"),
+            Some(&own),
+            Some(&monitor),
+        )
+        .await;
+    assert_eq!(status, 403);
     for p in [
         path.clone(),
         format!("/api/v1/monitors/{id}"),
