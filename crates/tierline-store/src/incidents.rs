@@ -21,9 +21,8 @@ use crate::{CustomerId, NewTicket, Role, Store, StoreError, SystemId, TicketId, 
 /// The service user monitoring acts as; it cannot sign in.
 pub const MONITORING_EMAIL: &str = "monitoring@tierline.invalid";
 
-/// Incidents are opened one at a time in a process, so two monitors of one system failing
-/// together add to one incident instead of opening two.
-static OPENING: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+/// How long a node may hold a system's incident lease.
+const LEASE: SignedDuration = SignedDuration::from_secs(30);
 
 /// An incident as listed.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -218,7 +217,56 @@ impl Store {
         if !contract.terms().stability {
             return Ok(None);
         }
-        let _one_at_a_time = OPENING.lock().await;
+        // One opener per system across every node: two monitors of a system failing together
+        // (on two nodes, or in two tasks) must add to one incident, not open two.
+        let key = format!("{}:{}", o.customer_id, o.system_id.map_or(0, |s| s.0));
+        let holder = self.lease(&key).await?;
+        let result = self.open_or_add_leased(o, now).await;
+        self.release(&key, &holder).await?;
+        result
+    }
+
+    /// Takes the lease on `key`, waiting while another holds it (until it expires at worst).
+    async fn lease(&self, key: &str) -> Result<String, StoreError> {
+        let (holder, _) = crate::secrets::new_token();
+        loop {
+            let now = Timestamp::now();
+            let mut tx = self.begin_write().await?;
+            let got = sqlx::query(
+                "INSERT INTO incident_locks (lock_key, holder, expires_at) VALUES ($1, $2, $3) \
+                 ON CONFLICT (lock_key) DO UPDATE SET holder = excluded.holder, expires_at = excluded.expires_at \
+                 WHERE incident_locks.expires_at < $4 RETURNING holder",
+            )
+            .bind(key)
+            .bind(&holder)
+            .bind(to_db(now.checked_add(LEASE).unwrap_or(now)))
+            .bind(to_db(now))
+            .fetch_optional(&mut *tx)
+            .await?;
+            tx.commit().await?;
+            if got.is_some() {
+                return Ok(holder);
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+        }
+    }
+
+    async fn release(&self, key: &str, holder: &str) -> Result<(), StoreError> {
+        let mut tx = self.begin_write().await?;
+        sqlx::query("DELETE FROM incident_locks WHERE lock_key = $1 AND holder = $2")
+            .bind(key)
+            .bind(holder)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn open_or_add_leased(
+        &self,
+        o: Opening,
+        now: Timestamp,
+    ) -> Result<Option<TicketId>, StoreError> {
         let viewer = self.monitoring_viewer().await?;
         let recent = o
             .detected_at

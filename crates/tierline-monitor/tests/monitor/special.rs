@@ -318,10 +318,16 @@ pub async fn two_runners_check_each_monitor_once(backend: Backend) {
     let t0 = ts("2026-11-02T10:00:00Z");
     let desk = Desk::new(backend, t0, true).await;
     let hits = Arc::new(std::sync::atomic::AtomicUsize::new(0));
-    let counted = hits.clone();
+    let broken = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let (counted, failing) = (hits.clone(), broken.clone());
     let app = axum::Router::new().fallback(move || {
         counted.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
-        async { "ok" }
+        let status = if failing.load(std::sync::atomic::Ordering::SeqCst) {
+            axum::http::StatusCode::SERVICE_UNAVAILABLE
+        } else {
+            axum::http::StatusCode::OK
+        };
+        async move { status }
     });
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let port = listener.local_addr().unwrap().port();
@@ -377,6 +383,42 @@ pub async fn two_runners_check_each_monitor_once(backend: Backend) {
     let checks = a.stats().checks.load(std::sync::atomic::Ordering::Relaxed)
         + b.stats().checks.load(std::sync::atomic::Ordering::Relaxed);
     assert_eq!(checks, 120);
+    // Every monitor of the system fails at once, confirmed on both nodes together: one incident.
+    broken.store(true, std::sync::atomic::Ordering::SeqCst);
+    for at in [241, 261, 281] {
+        desk.app.clock.set(t0 + secs(at));
+        let drain = |r: tierline_monitor::Runner| async move {
+            let mut tasks = Vec::new();
+            loop {
+                let (t, full) = r.round().await.unwrap();
+                tasks.extend(t);
+                if !full {
+                    return tasks;
+                }
+            }
+        };
+        let (ra, rb) = tokio::join!(drain(a.clone()), drain(b.clone()));
+        for t in ra.into_iter().chain(rb) {
+            t.await.unwrap();
+        }
+    }
+    assert_eq!(hits.load(std::sync::atomic::Ordering::SeqCst), 120 + 3 * 40);
+    let tickets = desk.monitoring_tickets().await;
+    assert_eq!(tickets.len(), 1, "one incident for the system");
+    let (_, events) = desk
+        .call(
+            "GET",
+            &format!("/api/v1/tickets/{}/events", tickets[0]["id"]),
+            None,
+        )
+        .await;
+    let downs = events
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["kind"] == "monitor.down")
+        .count();
+    assert_eq!(downs, 40, "each monitor's down is on it");
     other.close().await;
 }
 

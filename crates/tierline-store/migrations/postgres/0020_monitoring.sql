@@ -122,3 +122,12 @@ CREATE TABLE alert_states (
     updated_at BIGINT NOT NULL,
     PRIMARY KEY (customer_id, source, fingerprint)
 );
+
+-- Opening an incident is check-then-create; this lease makes it one node at a time per system,
+-- so two nodes confirming two monitors of one system together open one incident. A node that
+-- dies holding it loses it when it expires.
+CREATE TABLE incident_locks (
+    lock_key TEXT PRIMARY KEY,
+    holder TEXT NOT NULL,
+    expires_at BIGINT NOT NULL
+);
