@@ -32,6 +32,7 @@ fn main() {
         outages::maintenance_hides_an_outage,
         outages::no_stability_no_incident,
         outages::auto_resolve_and_flapping_make_no_storm,
+        outages::http_checks_look_at_status_keyword_and_latency,
         special::a_heartbeat_that_stops_is_down,
         special::a_cron_heartbeat_follows_its_schedule,
         special::a_certificate_that_expires_soon_fails,

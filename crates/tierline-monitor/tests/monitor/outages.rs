@@ -383,3 +383,82 @@ pub async fn auto_resolve_and_flapping_make_no_storm(backend: Backend) {
     assert_eq!(a["down_secs"], 300);
     assert_eq!(a["up_secs"], 300);
 }
+
+pub async fn http_checks_look_at_status_keyword_and_latency(backend: Backend) {
+    let t0 = ts("2026-11-02T10:00:00Z");
+    let desk = Desk::new(backend, t0, false).await;
+    let app = axum::Router::new()
+        .route("/page", axum::routing::get(|| async { "shop: ok" }))
+        .route(
+            "/slow",
+            axum::routing::get(|| async {
+                tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+                "slow but fine"
+            }),
+        );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    let cases = [
+        (
+            json!({"kind": "http", "url": format!("{base}/page"), "keyword": "ok", "expected_status": 200}),
+            "up",
+            None,
+        ),
+        (
+            json!({"kind": "http", "url": format!("{base}/page"), "keyword": "ok", "keyword_absent": true}),
+            "down",
+            Some("the body contains"),
+        ),
+        (
+            json!({"kind": "http", "url": format!("{base}/page"), "keyword": "Add to cart"}),
+            "down",
+            Some("does not contain"),
+        ),
+        (
+            json!({"kind": "http", "url": format!("{base}/page"), "expected_status": 204}),
+            "down",
+            Some("status 200"),
+        ),
+        (
+            json!({"kind": "http", "url": format!("{base}/missing")}),
+            "down",
+            Some("status 404"),
+        ),
+        (
+            json!({"kind": "http", "url": format!("{base}/slow"), "max_latency_ms": 100}),
+            "down",
+            Some("over 100 ms"),
+        ),
+        (
+            json!({"kind": "http", "url": format!("{base}/slow"), "method": "GET"}),
+            "up",
+            None,
+        ),
+        (
+            json!({"kind": "http", "url": format!("{base}/slow")}),
+            "down",
+            Some("timed out"),
+        ),
+    ];
+    let mut ids = Vec::new();
+    for (i, (check, _, _)) in cases.iter().enumerate() {
+        let timeout = if i == cases.len() - 1 { 100 } else { 5000 };
+        let (id, _) = desk
+            .monitor(json!({"name": format!("case {i}"), "check": check, "retries": 0, "timeout_ms": timeout}))
+            .await;
+        ids.push(id);
+    }
+    let runner = desk.runner(Checker::new(&[]).unwrap());
+    let last = ids.iter().map(|&id| first_slot(id, 60, t0)).max().unwrap();
+    desk.round_at(&runner, last).await;
+    for ((_, health, message), id) in cases.iter().zip(&ids) {
+        let (_, m) = desk
+            .call("GET", &format!("/api/v1/monitors/{id}"), None)
+            .await;
+        assert_eq!(m["health"], *health, "{m}");
+        if let Some(text) = message {
+            assert!(m["last_message"].as_str().unwrap().contains(text), "{m}");
+        }
+    }
+}
