@@ -161,6 +161,7 @@ async fn main() {
         .prune_results(
             Timestamp::from_second((day + 24 * 20) * 3600).unwrap(),
             retention,
+            None,
         )
         .await
         .unwrap();
@@ -169,6 +170,7 @@ async fn main() {
         .prune_results(
             Timestamp::from_second((day + 24 * 5000) * 3600).unwrap(),
             retention,
+            None,
         )
         .await
         .unwrap();

@@ -155,7 +155,8 @@ impl Runner {
             "monitor runner started"
         );
         let mut flushed = Instant::now();
-        let mut pruned: Option<Instant> = None;
+        // When pruning last succeeded (by the runner's watch and by the clock).
+        let mut pruned: Option<(Instant, Timestamp)> = None;
         loop {
             if *stop.borrow() {
                 break;
@@ -171,15 +172,16 @@ impl Runner {
                 self.flush().await;
                 flushed = Instant::now();
             }
-            if pruned.is_none_or(|p| p.elapsed() >= self.config.prune_every) {
-                if let Err(e) = self
+            if pruned.is_none_or(|(p, _)| p.elapsed() >= self.config.prune_every) {
+                let now = self.clock.now();
+                match self
                     .store
-                    .prune_results(self.clock.now(), self.config.retention)
+                    .prune_results(now, self.config.retention, pruned.map(|(_, at)| at))
                     .await
                 {
-                    tracing::error!(error = %e, "monitors: pruning failed");
+                    Ok(()) => pruned = Some((Instant::now(), now)),
+                    Err(e) => tracing::error!(error = %e, "monitors: pruning failed"),
                 }
-                pruned = Some(Instant::now());
             }
             if full {
                 continue;

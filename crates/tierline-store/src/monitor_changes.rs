@@ -132,7 +132,7 @@ impl Store {
         };
         let sql = format!(
             "INSERT INTO monitor_hours (monitor_id, hour, checks, failures, latency_ms_sum, latency_ms_max, samples) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (monitor_id, hour) DO UPDATE SET \
+             VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (hour, monitor_id) DO UPDATE SET \
              checks = monitor_hours.checks + excluded.checks, failures = monitor_hours.failures + excluded.failures, \
              latency_ms_sum = monitor_hours.latency_ms_sum + excluded.latency_ms_sum, \
              latency_ms_max = CASE WHEN excluded.latency_ms_max > monitor_hours.latency_ms_max \
@@ -186,13 +186,27 @@ impl Store {
     }
 
     /// Drops raw results past the retention, folds old hours into days and drops old days.
-    pub async fn prune_results(&self, now: Timestamp, keep: Retention) -> Result<(), StoreError> {
+    /// `since`: the previous pruning, if there was one in this process; only the hours that
+    /// aged out after it are visited then (a full sweep otherwise, as after a start). Rows are
+    /// keyed by time first, so each step is a range at the start of its table.
+    pub async fn prune_results(
+        &self,
+        now: Timestamp,
+        keep: Retention,
+        since: Option<Timestamp>,
+    ) -> Result<(), StoreError> {
         let hour_now = now.as_second().div_euclid(3600);
+        let raw_before = hour_now - keep.raw_days * 24;
+        // Two hours of margin, so a pruning that ran late misses nothing.
+        let raw_from = since.map_or(i64::MIN, |s| {
+            s.as_second().div_euclid(3600) - keep.raw_days * 24 - 2
+        });
         let mut tx = self.begin_write().await?;
         sqlx::query(
-            "UPDATE monitor_hours SET samples = NULL WHERE hour < $1 AND samples IS NOT NULL",
+            "UPDATE monitor_hours SET samples = NULL WHERE hour >= $1 AND hour < $2 AND samples IS NOT NULL",
         )
-        .bind(hour_now - keep.raw_days * 24)
+        .bind(raw_from)
+        .bind(raw_before)
         .execute(&mut *tx)
         .await?;
         let fold_before = (hour_now - keep.hour_days * 24).div_euclid(24) * 24;
@@ -200,7 +214,7 @@ impl Store {
             "INSERT INTO monitor_days (monitor_id, day, checks, failures, latency_ms_sum, latency_ms_max) \
              SELECT monitor_id, hour / 24, SUM(checks), SUM(failures), SUM(latency_ms_sum), MAX(latency_ms_max) \
              FROM monitor_hours WHERE hour < $1 GROUP BY monitor_id, hour / 24 \
-             ON CONFLICT (monitor_id, day) DO UPDATE SET checks = monitor_days.checks + excluded.checks, \
+             ON CONFLICT (day, monitor_id) DO UPDATE SET checks = monitor_days.checks + excluded.checks, \
              failures = monitor_days.failures + excluded.failures, latency_ms_sum = monitor_days.latency_ms_sum + excluded.latency_ms_sum, \
              latency_ms_max = CASE WHEN excluded.latency_ms_max > monitor_days.latency_ms_max THEN excluded.latency_ms_max ELSE monitor_days.latency_ms_max END",
         )

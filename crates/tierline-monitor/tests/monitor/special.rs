@@ -479,7 +479,11 @@ pub async fn a_gap_in_checking_is_unknown_and_results_are_pruned(backend: Backen
         day_days: 3,
     };
     store
-        .prune_results(s0 + secs(86_400 + 7200), retention)
+        .prune_results(
+            s0 + secs(86_400 + 7200),
+            retention,
+            Some(s0 + secs(86_400 + 3600)),
+        )
         .await
         .unwrap();
     let kept = store.hour_results(m, hour).await.unwrap().unwrap();
@@ -498,7 +502,7 @@ pub async fn a_gap_in_checking_is_unknown_and_results_are_pruned(backend: Backen
         "counts stay"
     );
     store
-        .prune_results(s0 + secs(86_400 * 10), retention)
+        .prune_results(s0 + secs(86_400 * 10), retention, None)
         .await
         .unwrap();
     assert!(

@@ -50,6 +50,7 @@ CREATE TABLE monitor_changes (
 
 -- Check results, one row per monitor and hour: counts for charts, and the raw results packed
 -- four bytes each (second of the hour, then up flag and latency in ms) until they are pruned.
+-- Keyed by time first: appends land together at the end, and pruning takes the oldest range.
 CREATE TABLE monitor_hours (
     monitor_id BIGINT NOT NULL,
     hour BIGINT NOT NULL,
@@ -58,7 +59,7 @@ CREATE TABLE monitor_hours (
     latency_ms_sum BIGINT NOT NULL,
     latency_ms_max BIGINT NOT NULL,
     samples BLOB,
-    PRIMARY KEY (monitor_id, hour)
+    PRIMARY KEY (hour, monitor_id)
 ) WITHOUT ROWID;
 
 CREATE TABLE monitor_days (
@@ -68,7 +69,7 @@ CREATE TABLE monitor_days (
     failures BIGINT NOT NULL,
     latency_ms_sum BIGINT NOT NULL,
     latency_ms_max BIGINT NOT NULL,
-    PRIMARY KEY (monitor_id, day)
+    PRIMARY KEY (day, monitor_id)
 ) WITHOUT ROWID;
 
 -- Planned work: one-off (starts_at, ends_at) or recurring (a weekly rule in the contract's
