@@ -4,8 +4,13 @@
 //! parameter, so the same inputs always give the same answer and everything here is testable
 //! without a database or a server.
 
+pub mod alerts;
+pub mod availability;
 pub mod calendar;
+pub mod checks;
 pub mod contract;
+pub mod cron;
+pub mod monitor;
 pub mod sla;
 pub mod ticket;
 

@@ -5,9 +5,11 @@
 //! DDL spells differently. Tenant isolation lives here: every read and write takes the
 //! [`Viewer`] it is done for, and another organisation's objects are simply not found.
 
+mod alerts;
 mod attachments;
 pub use attachments::{Attachment, MAX_ATTACHMENT_BYTES, NewAttachment};
 mod audit;
+mod availability;
 mod batch;
 mod changes;
 pub use changes::TicketChange;
@@ -20,7 +22,11 @@ mod contracts;
 mod customers;
 mod error;
 mod groups;
+mod incidents;
 mod leads;
+mod maintenance;
+mod monitor_changes;
+mod monitors;
 pub use groups::Group;
 pub use leads::Lead;
 mod model;
@@ -44,8 +50,17 @@ mod vendor;
 pub use vendor::VendorBlock;
 mod viewer;
 
+pub use alerts::AlertOutcome;
+pub use availability::{Availability, DaySplit, TimeSplit};
 pub use error::StoreError;
+pub use incidents::{Incident, MONITORING_EMAIL};
+pub use maintenance::{MaintenanceWindow, NewMaintenance};
 pub use model::*;
+pub use monitor_changes::{HourResults, Retention, unpack};
+pub use monitors::{
+    CreatedMonitor, DueMonitor, Monitor, MonitorId, MonitorSettings, next_slot, phase_ns,
+    trusted_for,
+};
 pub use pool::{Backend, Store};
 pub use tickets::{NewTicket, TicketFilter, TicketPage};
 pub use timers::{FiredTimer, OutboxMessage};

@@ -53,6 +53,9 @@ pub struct TestApp {
 impl TestApp {
     /// Starts the app on `backend`, at `now` by its clock.
     pub async fn spawn(backend: Backend, now: Timestamp) -> TestApp {
+        // reqwest is built without a crypto provider of its own (ring is the project's one):
+        // installed here, as the binary does at start-up.
+        let _ = rustls::crypto::ring::default_provider().install_default();
         let db = TestDb::new(backend).await;
         let store = db.store().await;
         let clock = Arc::new(TestClock(Mutex::new(now)));

@@ -10,7 +10,9 @@ use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
 use crate::AppState;
-use crate::api::{classify, customers, groups, session, tickets, users};
+use crate::api::{
+    alerts, availability, classify, customers, groups, heartbeat, monitors, session, tickets, users,
+};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -31,6 +33,10 @@ use crate::api::{classify, customers, groups, session, tickets, users};
         tickets::create, tickets::list, tickets::get, tickets::events, tickets::reply, tickets::status,
         tickets::class, tickets::escalate, tickets::deescalate, tickets::assign, tickets::milestone,
         tickets::log_time, tickets::time_entries, tickets::set_vendor, tickets::vendor,
+        monitors::list, monitors::create, monitors::get, monitors::update, monitors::maintenance,
+        monitors::create_maintenance, monitors::delete_maintenance, monitors::incidents,
+        availability::availability, availability::customer, heartbeat::ping,
+        alerts::alertmanager, alerts::grafana, alerts::zabbix, alerts::rotate_secret,
     ),
     modifiers(&BearerAuth),
     tags(
@@ -41,6 +47,7 @@ use crate::api::{classify, customers, groups, session, tickets, users};
         (name = "tokens", description = "API tokens"),
         (name = "session", description = "Signing in to the web app"),
         (name = "classifier", description = "Automatic classification of requests"),
+        (name = "monitoring", description = "Stability monitoring: monitors, maintenance, incidents, availability, heartbeats and alert webhooks"),
     )
 )]
 struct ApiDoc;

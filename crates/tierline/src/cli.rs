@@ -67,6 +67,26 @@ pub struct ServeArgs {
     /// Log format: text or json.
     #[arg(long, env = "TIERLINE_LOG_FORMAT", default_value = "text", value_parser = ["text", "json"])]
     pub log_format: String,
+    /// Stability monitoring on this node.
+    #[command(flatten)]
+    pub monitor: MonitorArgs,
+}
+
+/// How this node takes part in monitoring; nodes on one database share the monitors.
+#[derive(Debug, Clone, Args)]
+pub struct MonitorArgs {
+    /// Run no checks on this node (webhooks and heartbeats are still received).
+    #[arg(long, env = "TIERLINE_NO_MONITORS")]
+    pub no_monitors: bool,
+    /// Checks running at once on this node.
+    #[arg(long, env = "TIERLINE_MONITOR_CONCURRENCY", default_value_t = 512)]
+    pub monitor_concurrency: usize,
+    /// Days raw check results are kept (then per-hour counts for 90 days, per-day for 3 years).
+    #[arg(long, env = "TIERLINE_MONITOR_RAW_DAYS", default_value_t = 14)]
+    pub monitor_raw_days: i64,
+    /// A PEM file of CA certificates to trust beside the Mozilla roots (a customer's private CA).
+    #[arg(long, env = "TIERLINE_MONITOR_CA_FILE")]
+    pub monitor_ca_file: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]
@@ -195,6 +215,7 @@ pub fn run() -> ExitCode {
                     args.listen,
                     args.secure_cookies,
                     args.classify_threshold,
+                    &args.monitor,
                 ))
             })
         }

@@ -35,8 +35,11 @@ pub async fn serve(
     listen: SocketAddr,
     secure_cookies: bool,
     classify_threshold: f32,
+    monitor: &crate::cli::MonitorArgs,
 ) -> anyhow::Result<()> {
     let started = std::time::Instant::now();
+    // One crypto backend, ring, for every TLS client in the process (reqwest looks it up).
+    tierline_monitor::install_crypto_provider();
     let store = open(db).await?;
     let listener = tokio::net::TcpListener::bind(listen)
         .await
@@ -48,8 +51,32 @@ pub async fn serve(
     let timers = tokio::spawn(tierline_jobs::run_timers(
         store.clone(),
         clock.clone(),
-        stop_rx,
+        stop_rx.clone(),
     ));
+    let monitors = if monitor.no_monitors {
+        tracing::info!("monitoring: no checks run on this node (--no-monitors)");
+        None
+    } else {
+        let roots = match &monitor.monitor_ca_file {
+            Some(path) => {
+                tierline_monitor::roots_from_pem_file(path).map_err(anyhow::Error::msg)?
+            }
+            None => Vec::new(),
+        };
+        let checker = tierline_monitor::Checker::new(&roots)
+            .map_err(|e| anyhow::anyhow!("cannot set up the monitors' HTTP client: {e}"))?;
+        let config = tierline_monitor::RunnerConfig {
+            concurrency: monitor.monitor_concurrency.max(1),
+            retention: tierline_store::Retention {
+                raw_days: monitor.monitor_raw_days.max(1),
+                ..tierline_store::Retention::default()
+            },
+            ..tierline_monitor::RunnerConfig::default()
+        };
+        let runner =
+            tierline_monitor::Runner::new(store.clone(), clock.clone(), Arc::new(checker), config);
+        Some(tokio::spawn(runner.run(stop_rx)))
+    };
     let state = AppState {
         store: store.clone(),
         clock,
@@ -62,6 +89,9 @@ pub async fn serve(
     let served = tierline_web::serve(listener, state, shutdown_signal()).await;
     let _ = stop_tx.send(true);
     let _ = timers.await;
+    if let Some(m) = monitors {
+        let _ = m.await;
+    }
     served?;
     store.close().await;
     tracing::info!("stopped");

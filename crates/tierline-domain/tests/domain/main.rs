@@ -7,8 +7,10 @@
     reason = "tests fail loudly; helpers outside #[test] functions too"
 )]
 
+mod availability_props;
 mod calendar_dst;
 mod calendar_examples;
 mod calendar_props;
+mod cron_props;
 mod helpers;
 mod sla_clock;

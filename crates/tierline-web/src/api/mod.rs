@@ -1,8 +1,12 @@
 //! The REST API under `/api/v1`.
 
+pub(crate) mod alerts;
+pub(crate) mod availability;
 pub(crate) mod classify;
 pub(crate) mod customers;
 pub(crate) mod groups;
+pub(crate) mod heartbeat;
+pub(crate) mod monitors;
 pub(crate) mod session;
 pub(crate) mod tickets;
 pub(crate) mod users;
@@ -61,4 +65,28 @@ pub fn routes() -> Router<AppState> {
             "/tickets/{id}/vendor",
             get(tickets::vendor).put(tickets::set_vendor),
         )
+        .route(
+            "/systems/{id}/monitors",
+            get(monitors::list).post(monitors::create),
+        )
+        .route("/monitors/{id}", get(monitors::get).put(monitors::update))
+        .route(
+            "/systems/{id}/maintenance",
+            get(monitors::maintenance).post(monitors::create_maintenance),
+        )
+        .route("/maintenance/{id}", delete(monitors::delete_maintenance))
+        .route("/systems/{id}/incidents", get(monitors::incidents))
+        .route(
+            "/systems/{id}/availability",
+            get(availability::availability),
+        )
+        .route("/customers/{id}/availability", get(availability::customer))
+        .route(
+            "/heartbeat/{secret}",
+            get(heartbeat::ping).post(heartbeat::ping),
+        )
+        .route("/alerts/alertmanager", post(alerts::alertmanager))
+        .route("/alerts/grafana", post(alerts::grafana))
+        .route("/alerts/zabbix", post(alerts::zabbix))
+        .route("/customers/{id}/alert-secret", post(alerts::rotate_secret))
 }

@@ -12,6 +12,7 @@ mod classification;
 mod desk;
 mod flow;
 mod isolation;
+mod monitoring;
 mod pages;
 
 use std::future::Future;
@@ -41,5 +42,7 @@ fn main() {
         story!(pages::live_updates_reach_only_those_who_may_see_them),
         story!(pages::administration_and_phone_requests_through_forms),
         story!(pages::a_vendor_contact_sees_only_the_escalation_shared_with_it),
+        story!(monitoring::alert_webhooks_open_repeat_and_resolve_incidents),
+        story!(monitoring::monitors_are_for_staff_to_set_and_customers_to_see),
     ]);
 }

@@ -94,6 +94,8 @@ fn first_admin_token_and_a_served_request() {
         .enable_all()
         .build()
         .unwrap();
+    // reqwest has no crypto provider of its own here (ring is installed at start-up).
+    let _ = rustls::crypto::ring::default_provider().install_default();
     let status = rt.block_on(async {
         reqwest::Client::new()
             .get(format!("http://{addr}/api/v1/me"))

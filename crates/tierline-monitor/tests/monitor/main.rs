@@ -1,0 +1,43 @@
+//! Monitoring against real servers on loopback, a real database on both backends, and a clock
+//! the test moves: outages confirmed after retries, incidents opened once, recoveries and
+//! availability exact to the second, heartbeats, certificates, maintenance, several nodes.
+
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "tests fail loudly"
+)]
+
+mod helpers;
+mod outages;
+mod special;
+
+use std::future::Future;
+use std::pin::Pin;
+
+use tierline_testkit::Story;
+
+macro_rules! stories {
+    ($($path:path),* $(,)?) => {
+        &[$((stringify!($path), (|b| Box::pin($path(b)) as Pin<Box<dyn Future<Output = ()> + Send>>) as Story)),*]
+    };
+}
+
+fn main() {
+    tierline_monitor::install_crypto_provider();
+    tierline_testkit::suite(stories![
+        outages::http_outage_is_confirmed_recorded_and_measured,
+        outages::tcp_outages_add_to_one_incident,
+        outages::maintenance_hides_an_outage,
+        outages::no_stability_no_incident,
+        outages::auto_resolve_and_flapping_make_no_storm,
+        outages::http_checks_look_at_status_keyword_and_latency,
+        special::a_heartbeat_that_stops_is_down,
+        special::a_cron_heartbeat_follows_its_schedule,
+        special::a_certificate_that_expires_soon_fails,
+        special::nodes_share_the_monitors,
+        special::two_runners_check_each_monitor_once,
+        special::a_gap_in_checking_is_unknown_and_results_are_pruned,
+    ]);
+}
