@@ -228,3 +228,23 @@ new-phone-ticket = A request taken by phone
 class-automatic = Automatic
 call-received = Call received at
 call-received-hint = Leave empty for now. The SLA clocks start when the call came in.
+
+## Availability
+availability = Availability
+month = Month
+no-systems = No systems recorded.
+this-month = This month
+guarantee = Guarantee
+allowance-month = Downtime left this month
+this-year = This year
+allowance-year = Downtime left this year
+unknown-time = No data
+uptime-bars = Availability by day
+incidents = Incidents
+no-incidents = No incidents.
+detected = Detected
+downtime = Downtime
+still-down = still down
+found-before-customer = found before the customer
+down-for = down
+availability-hint = Availability counts up and down time from state changes; planned maintenance is left out, and time without data is shown apart and never counted as up.

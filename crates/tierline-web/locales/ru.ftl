@@ -228,3 +228,23 @@ new-phone-ticket = Заявка, принятая по телефону
 class-automatic = Автоматически
 call-received = Звонок поступил
 call-received-hint = Оставьте пустым, если только что. Часы SLA идут с момента звонка.
+
+## Доступность
+availability = Доступность
+month = Месяц
+no-systems = Системы не заведены.
+this-month = За месяц
+guarantee = Гарантия
+allowance-month = Остаток допустимого простоя за месяц
+this-year = За год
+allowance-year = Остаток допустимого простоя за год
+unknown-time = Нет данных
+uptime-bars = Доступность по дням
+incidents = Инциденты
+no-incidents = Инцидентов нет.
+detected = Обнаружен
+downtime = Простой
+still-down = всё ещё недоступна
+found-before-customer = обнаружен раньше клиента
+down-for = простой
+availability-hint = Доступность считается по изменениям состояния; плановые работы исключены, время без данных показано отдельно и никогда не считается временем работы.

@@ -228,3 +228,23 @@ new-phone-ticket = Заявка, прийнята телефоном
 class-automatic = Автоматично
 call-received = Дзвінок надійшов
 call-received-hint = Залиште порожнім, якщо щойно. Години SLA ідуть з моменту дзвінка.
+
+## Доступність
+availability = Доступність
+month = Місяць
+no-systems = Системи не заведено.
+this-month = За місяць
+guarantee = Гарантія
+allowance-month = Залишок допустимого простою за місяць
+this-year = За рік
+allowance-year = Залишок допустимого простою за рік
+unknown-time = Немає даних
+uptime-bars = Доступність по днях
+incidents = Інциденти
+no-incidents = Інцидентів немає.
+detected = Виявлено
+downtime = Простій
+still-down = досі недоступна
+found-before-customer = виявлено раніше за клієнта
+down-for = простій
+availability-hint = Доступність рахується за змінами стану; планові роботи виключено, час без даних показано окремо і ніколи не зараховано як час роботи.

@@ -5,6 +5,7 @@
 mod admin;
 mod agent;
 mod assets;
+mod availability;
 pub(crate) mod ctx;
 mod form;
 pub(crate) mod i18n;
@@ -74,6 +75,8 @@ pub fn routes() -> Router<AppState> {
         .route("/admin/users/{id}", post(admin::update_user))
         .route("/admin/groups", post(admin::create_group))
         .route("/admin/groups/{id}/members", post(admin::add_member))
+        .route("/availability", get(availability::mine))
+        .route("/availability/{id}", get(availability::page))
         .route("/ui/events", get(live::events))
         .route("/assets/{file}", get(assets::asset))
         .layer(axum::middleware::from_fn(errors))

@@ -398,6 +398,34 @@ pub async fn pages_forms_and_their_protections(backend: Backend) {
     let bad = agent.get("/agent/search?from=yesterday").await;
     assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
 
+    // Availability: a customer's own systems, never another organisation's.
+    let page = ann.get("/availability").await;
+    assert_eq!(page.status, StatusCode::SEE_OTHER);
+    let own = page.headers[LOCATION].to_str().unwrap().to_owned();
+    assert_eq!(own, format!("/availability/{}", d.acme));
+    let page = ann.get(&own).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(
+        page.body.contains("shop") && page.body.contains("99.5 %"),
+        "{}",
+        page.body
+    );
+    assert_eq!(
+        ann.get(&format!("/availability/{}", d.globex)).await.status,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        ann.get(&format!("{own}?month=2026-13")).await.status,
+        StatusCode::UNPROCESSABLE_ENTITY
+    );
+    assert_eq!(
+        agent
+            .get(&format!("/availability/{}", d.globex))
+            .await
+            .status,
+        StatusCode::OK
+    );
+
     // Signing out ends the session.
     agent.get("/agent/queue").await;
     let p = agent.post("/logout", &[], true).await;

@@ -126,6 +126,11 @@ try {
   const agentUrl = await customer.page.goto(base + "/agent/tickets/" + input.other_ticket);
   check(agentUrl.status() === 404, "the agent's page of it is not found for a customer either");
 
+  // Availability of the customer's systems: uptime bars and incident history.
+  await customer.page.goto(base + "/availability");
+  check((await customer.page.$$(".uptime .bar")).length >= 1, "the customer sees uptime bars per system");
+  await customer.page.screenshot({ path: join(shots, "portal-availability.png"), fullPage: true });
+
   // The pages in all three languages, switched from the footer.
   const expect = { uk: "Мої заявки", ru: "Мои заявки", en: "My requests" };
   for (const lang of ["uk", "ru", "en"]) {
