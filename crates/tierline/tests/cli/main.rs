@@ -8,6 +8,7 @@
 )]
 
 mod classify;
+mod monitor;
 mod serve;
 mod sla_eval;
 mod sla_explain;
