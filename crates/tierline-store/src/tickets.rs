@@ -719,9 +719,12 @@ impl Store {
                 "customers may only reopen or confirm a resolved ticket",
             ));
         }
+        // Opening a new ticket is an agent's acknowledgement and meets the reaction clock;
+        // reopening a resolved one (monitoring does, when an outage returns) is not.
+        let acknowledges = t.status == Status::New && status == Status::Open;
         self.move_status(&mut tx, &mut t, viewer, status, now, reason)
             .await?;
-        if viewer.is_staff() && status == Status::Open && t.first_response_at.is_none() {
+        if viewer.is_staff() && acknowledges && t.first_response_at.is_none() {
             t.first_response_at = Some(now);
         }
         self.commit_change(

@@ -41,6 +41,7 @@ pub const ALL: &[(&str, Story)] = &[
     story!(attachments_follow_the_ticket_and_stay_internal_when_asked),
     story!(the_change_feed_follows_every_change),
     story!(preferences_are_kept_per_user),
+    story!(only_opening_a_new_ticket_acknowledges_it),
 ];
 
 pub async fn desk(backend: Backend) -> (TestDb, Desk) {

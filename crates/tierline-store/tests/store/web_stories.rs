@@ -347,3 +347,32 @@ pub async fn preferences_are_kept_per_user(backend: Backend) {
         Prefs::default()
     );
 }
+
+pub async fn only_opening_a_new_ticket_acknowledges_it(backend: Backend) {
+    let (_db, d) = desk(backend).await;
+    use tierline_domain::ticket::Status;
+    // Resolved without a word (monitoring's auto-resolve does this), then reopened: nobody has
+    // reacted yet, so the reaction clock keeps running.
+    let t = d.ticket(&d.acme_user, &d.acme, 4, monday()).await;
+    let t = d
+        .store
+        .set_status(&d.agent, t.id, Status::Resolved, None, monday())
+        .await
+        .unwrap();
+    assert_eq!(t.first_response_at, None);
+    let later = monday() + jiff::SignedDuration::from_mins(5);
+    let t = d
+        .store
+        .set_status(&d.agent, t.id, Status::Open, None, later)
+        .await
+        .unwrap();
+    assert_eq!(t.first_response_at, None, "a reopening is not a reaction");
+    // An agent taking a new ticket into work acknowledges it.
+    let u = d.ticket(&d.acme_user, &d.acme, 4, monday()).await;
+    let u = d
+        .store
+        .set_status(&d.agent, u.id, Status::Open, None, later)
+        .await
+        .unwrap();
+    assert_eq!(u.first_response_at, Some(later));
+}
