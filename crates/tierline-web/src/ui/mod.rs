@@ -30,6 +30,9 @@ use axum::routing::{get, post};
 use crate::AppState;
 use crate::error::PageFailure;
 
+/// The largest new request from the portal, attachments included.
+const NEW_REQUEST_LIMIT: usize = 4 * tierline_store::MAX_ATTACHMENT_BYTES;
+
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/", get(site::home))
@@ -57,7 +60,13 @@ pub fn routes() -> Router<AppState> {
         .route("/agent/tickets/{id}/vendor", post(ticket::vendor))
         .route("/attachments/{id}", get(ticket::attachment))
         .route("/portal", get(portal::list))
-        .route("/portal/new", get(portal::new_form).post(portal::create))
+        .route(
+            "/portal/new",
+            get(portal::new_form)
+                .post(portal::create)
+                // A request may carry a few attachments of up to 10 MiB each.
+                .layer(axum::extract::DefaultBodyLimit::max(NEW_REQUEST_LIMIT)),
+        )
         .route("/portal/tickets/{id}", get(portal::page))
         .route("/portal/tickets/{id}/reply", post(portal::reply))
         .route("/portal/tickets/{id}/status", post(portal::status))

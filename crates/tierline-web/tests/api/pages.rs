@@ -287,6 +287,35 @@ pub async fn pages_forms_and_their_protections(backend: Backend) {
         assert!(!p.body.contains("Globex shop down"));
     }
 
+    // A new request from the portal with attachments of a few MiB; a file over 10 MiB is refused
+    // and nothing is recorded.
+    ann.get("/portal/new").await;
+    let upload = |size: usize, subject: &'static str| {
+        let form = reqwest::multipart::Form::new()
+            .text("_csrf", ann.csrf.clone())
+            .text("subject", subject)
+            .text("description", "See the attached log")
+            .part(
+                "files",
+                reqwest::multipart::Part::bytes(vec![b'x'; size]).file_name("big.log"),
+            );
+        ann.http
+            .post(format!("{}/portal/new", ann.base))
+            .header("cookie", ann.cookie_header())
+            .multipart(form)
+            .send()
+    };
+    let small = upload(3 * 1024 * 1024, "With a 3 MiB log").await.unwrap();
+    let large = upload(11 * 1024 * 1024, "With an 11 MiB log")
+        .await
+        .unwrap();
+    assert_eq!(small.status(), StatusCode::SEE_OTHER);
+    assert_eq!(large.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let created = small.headers()[LOCATION].to_str().unwrap().to_owned();
+    let page = ann.get(&created).await;
+    assert!(page.body.contains("big.log"), "{created}");
+    assert!(!ann.get("/portal").await.body.contains("11 MiB log"));
+
     // Forms without the token, or from another site, change nothing.
     ann.get(&format!("/portal/tickets/{mine}")).await;
     let reply = [("body", "Any news?")];
