@@ -59,7 +59,7 @@ pub fn router(state: AppState) -> Router {
         .merge(metrics::routes())
         .nest("/api/v1", api::routes().merge(openapi::routes()))
         .merge(ui::routes())
-        .fallback(|| async { ApiError::NotFound })
+        .fallback(ui::fallback)
         .route_layer(axum::middleware::from_fn(metrics::track))
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .layer(CatchPanicLayer::custom(|_| {

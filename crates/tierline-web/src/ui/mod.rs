@@ -111,6 +111,41 @@ impl ErrorCtx {
     }
 }
 
+/// The answer to a path nothing serves: a problem document under `/api/`, a page elsewhere.
+pub(crate) async fn fallback(request: Request) -> Response {
+    if request.uri().path().starts_with("/api/") {
+        return crate::ApiError::NotFound.into_response();
+    }
+    let tr = i18n::Tr(ctx::request_lang(request.headers()));
+    error_page(tr, StatusCode::NOT_FOUND, None)
+}
+
+fn error_page(tr: i18n::Tr, status: StatusCode, detail: Option<String>) -> Response {
+    let summary = tr.t(match status.as_u16() {
+        404 => "error-not-found",
+        403 => "error-forbidden",
+        422 | 400 => "error-invalid",
+        429 => "error-too-many",
+        413 => "error-too-large",
+        _ => "error-internal",
+    });
+    let page = ErrorPage {
+        ctx: ErrorCtx { tr },
+        status: status.as_u16(),
+        summary,
+        detail,
+    };
+    let body = page.render().unwrap_or_else(|_| "error".to_owned());
+    let mut r = (status, body).into_response();
+    r.headers_mut().insert(
+        CONTENT_TYPE,
+        HeaderValue::from_static("text/html; charset=utf-8"),
+    );
+    r.headers_mut()
+        .insert(CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    r
+}
+
 /// Turns a failed page into one in the viewer's language, or into a redirect to sign in.
 async fn errors(request: Request, next: Next) -> Response {
     let lang = ctx::request_lang(request.headers());
@@ -132,28 +167,5 @@ async fn errors(request: Request, next: Next) -> Response {
         }
         return r;
     }
-    let tr = i18n::Tr(lang);
-    let summary = tr.t(match failure.status.as_u16() {
-        404 => "error-not-found",
-        403 => "error-forbidden",
-        422 | 400 => "error-invalid",
-        429 => "error-too-many",
-        413 => "error-too-large",
-        _ => "error-internal",
-    });
-    let page = ErrorPage {
-        ctx: ErrorCtx { tr },
-        status: failure.status.as_u16(),
-        summary,
-        detail: failure.detail,
-    };
-    let body = page.render().unwrap_or_else(|_| "error".to_owned());
-    let mut r = (failure.status, body).into_response();
-    r.headers_mut().insert(
-        CONTENT_TYPE,
-        HeaderValue::from_static("text/html; charset=utf-8"),
-    );
-    r.headers_mut()
-        .insert(CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    r
+    error_page(i18n::Tr(lang), failure.status, failure.detail)
 }

@@ -197,6 +197,16 @@ pub async fn pages_forms_and_their_protections(backend: Backend) {
         visitor.get("/assets/nothing.js").await.status,
         StatusCode::NOT_FOUND
     );
+    let nowhere = visitor.get("/no/such/page").await;
+    assert_eq!(nowhere.status, StatusCode::NOT_FOUND);
+    assert!(
+        nowhere.body.contains("<html lang=\"uk\">"),
+        "a page for people: {}",
+        nowhere.body
+    );
+    let api = visitor.get("/api/v1/no/such/thing").await;
+    assert_eq!(api.status, StatusCode::NOT_FOUND);
+    assert_eq!(api.headers["content-type"], "application/problem+json");
 
     // The lead form: refused without its token, stored with it, silently dropped for a bot.
     let lead = [
