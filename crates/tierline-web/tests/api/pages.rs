@@ -707,6 +707,20 @@ pub async fn administration_and_phone_requests_through_forms(backend: Backend) {
     assert_eq!(petro["lines"], json!([1, 3]));
     let pid = petro["id"].as_i64().unwrap().to_string();
     admin.get("/admin").await;
+    let p = admin
+        .post(
+            &format!("/admin/users/{pid}"),
+            &[("set_lines", "1"), ("lines", "2")],
+            true,
+        )
+        .await;
+    assert_eq!(p.status, StatusCode::SEE_OTHER);
+    let (_, u) = d
+        .app
+        .call("GET", &format!("/api/v1/users/{pid}"), Some(&d.admin), None)
+        .await;
+    assert_eq!(u["lines"], json!([2]), "lines changed from the users table");
+    admin.get("/admin").await;
     assert_eq!(
         admin
             .post("/admin/groups", &[("name", "Web team")], true)
