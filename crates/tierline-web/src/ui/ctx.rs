@@ -128,8 +128,12 @@ impl FromRequestParts<AppState> for Ctx {
     }
 }
 
+/// The cookie's value as the page's script wrote it (`encodeURIComponent`).
 fn percent_decode(s: &str) -> String {
-    s.replace("%2F", "/").replace("%2f", "/")
+    form_urlencoded::parse(format!("v={s}").as_bytes())
+        .next()
+        .map(|(_, v)| v.into_owned())
+        .unwrap_or_default()
 }
 
 impl Ctx {
@@ -248,5 +252,15 @@ impl Ctx {
     /// Shorthand for templates.
     pub fn t1(&self, key: &str, name: &str, value: impl std::fmt::Display) -> String {
         self.tr.t1(key, name, value)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn zone_cookies_decode() {
+        assert_eq!(super::percent_decode("Europe%2FKyiv"), "Europe/Kyiv");
+        assert_eq!(super::percent_decode("Etc%2FGMT%2B3"), "Etc/GMT+3");
+        assert_eq!(super::percent_decode("UTC"), "UTC");
     }
 }
