@@ -32,7 +32,11 @@ impl Default for Live {
 impl Live {
     /// Follows the change feed until `stop` resolves.
     pub async fn follow(&self, store: Store, mut stop: tokio::sync::watch::Receiver<bool>) {
+        // The newest id passed on, and the ids passed on near it. On PostgreSQL an id is taken
+        // when its transaction starts, so a lower one can commit after a higher one was read:
+        // each read looks back a little and skips what it already sent.
         let mut cursor: Option<i64> = None;
+        let mut sent = std::collections::BTreeSet::new();
         loop {
             tokio::select! {
                 _ = stop.changed() => return,
@@ -41,6 +45,7 @@ impl Live {
             if self.tx.receiver_count() == 0 {
                 // Nobody is watching: start from the newest change when someone does.
                 cursor = None;
+                sent.clear();
                 continue;
             }
             let after = match cursor {
@@ -56,12 +61,18 @@ impl Live {
                     }
                 },
             };
-            match store.changes_since(after, 500).await {
+            match store.changes_since(after - LOOK_BACK, 500).await {
                 Ok(changes) => {
                     for c in changes {
-                        cursor = Some(c.event_id);
+                        if c.event_id <= after - LOOK_BACK || !sent.insert(c.event_id) {
+                            continue;
+                        }
+                        cursor = Some(cursor.map_or(c.event_id, |k| k.max(c.event_id)));
                         // Nobody listening between the check and now is not an error.
                         let _ = self.tx.send(c);
+                    }
+                    if let Some(c) = cursor {
+                        sent = sent.split_off(&(c - LOOK_BACK));
                     }
                 }
                 Err(e) => tracing::warn!(error = %e, "cannot read the change feed"),
@@ -69,6 +80,9 @@ impl Live {
         }
     }
 }
+
+/// How many timeline ids behind the newest each read looks again.
+const LOOK_BACK: i64 = 200;
 
 #[derive(Debug, serde::Deserialize)]
 pub struct EventsQuery {

@@ -537,6 +537,35 @@ pub async fn live_updates_reach_only_those_who_may_see_them(backend: Backend) {
         !seen.contains(&format!("\"id\":{acme},")),
         "never of another organisation's: {seen}"
     );
+    // On PostgreSQL a change can commit after a later one was read: it is passed on all the same.
+    if backend == Backend::Postgres {
+        use sqlx::{Connection, Executor};
+        sqlx::any::install_default_drivers();
+        let mut conn = sqlx::AnyConnection::connect(&d.app.db.url).await.unwrap();
+        let mut slow = conn.begin().await.unwrap();
+        slow.execute(sqlx::AssertSqlSafe(format!(
+            "INSERT INTO ticket_events (ticket_id, at, actor_id, kind, public, data) VALUES ({acme}, 0, NULL, 'note', 0, '{{}}')"
+        )))
+        .await
+        .unwrap();
+        ok(
+            &d.app,
+            "POST",
+            &format!("/api/v1/tickets/{globex}/replies"),
+            &d.agent,
+            json!({"body": "later id, committed first"}),
+        )
+        .await;
+        let seen = wait_for_event(&mut agent_events, globex)
+            .await
+            .expect("the later change");
+        assert!(!seen.contains(&format!("\"id\":{acme},")), "{seen}");
+        tokio::time::sleep(Duration::from_millis(700)).await;
+        slow.commit().await.unwrap();
+        wait_for_event(&mut agent_events, acme)
+            .await
+            .expect("the earlier id, committed later, is not lost");
+    }
     let anonymous = reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
         .build()
