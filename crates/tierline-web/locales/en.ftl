@@ -137,6 +137,7 @@ external-ref = Their reference
 vendor-status = Their status
 promise = What they promised
 attachments = Attachments
+attach = Attach
 attachments-hint = Up to 10 MiB per file, 40 MiB in all.
 event-created = Request recorded
 event-created-detail = class { $class }

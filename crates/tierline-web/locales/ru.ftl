@@ -137,6 +137,7 @@ external-ref = Номер у вендора
 vendor-status = Статус у вендора
 promise = Что обещал вендор
 attachments = Вложения
+attach = Прикрепить
 attachments-hint = До 10 МиБ на файл, всего до 40 МиБ.
 event-created = Заявка зарегистрирована
 event-created-detail = класс { $class }

@@ -137,6 +137,7 @@ external-ref = Номер у вендора
 vendor-status = Статус у вендора
 promise = Що пообіцяв вендор
 attachments = Вкладення
+attach = Прикріпити
 attachments-hint = До 10 МіБ на файл, загалом до 40 МіБ.
 event-created = Заявку зареєстровано
 event-created-detail = клас { $class }

@@ -58,6 +58,10 @@ pub fn routes() -> Router<AppState> {
         .route("/agent/tickets/{id}/group", post(ticket::group))
         .route("/agent/tickets/{id}/time", post(ticket::log_time))
         .route("/agent/tickets/{id}/vendor", post(ticket::vendor))
+        .route(
+            "/agent/tickets/{id}/attachments",
+            post(ticket::attach).layer(axum::extract::DefaultBodyLimit::max(NEW_REQUEST_LIMIT)),
+        )
         .route("/attachments/{id}", get(ticket::attachment))
         .route("/portal", get(portal::list))
         .route(

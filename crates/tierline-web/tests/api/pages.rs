@@ -423,7 +423,29 @@ pub async fn pages_forms_and_their_protections(backend: Backend) {
         (Some(2), Some(5)),
         "{t}"
     );
+    // Files from the agent: one for the customer, one internal.
+    for (name, internal) in [("fix.patch", false), ("provider-notes.txt", true)] {
+        let mut form = reqwest::multipart::Form::new()
+            .text("_csrf", agent.csrf.clone())
+            .part(
+                "files",
+                reqwest::multipart::Part::bytes(b"contents".to_vec()).file_name(name),
+            );
+        if internal {
+            form = form.text("visibility", "internal");
+        }
+        let r = agent
+            .http
+            .post(format!("{}/agent/tickets/{mine}/attachments", agent.base))
+            .header("cookie", agent.cookie_header())
+            .multipart(form)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::SEE_OTHER, "{name}");
+    }
     let seen = ann.get(&format!("/portal/tickets/{mine}")).await.body;
+    assert!(seen.contains("fix.patch") && !seen.contains("provider-notes"));
     assert!(seen.contains("Looking at it now"));
     assert!(!seen.contains("Payment provider"));
     assert!(!seen.contains("Checked logs"));
