@@ -16,15 +16,23 @@ pub struct Prefs {
 impl Store {
     /// A user's preferences.
     pub async fn prefs(&self, user: UserId) -> Result<Prefs, StoreError> {
-        let row = sqlx::query("SELECT language, time_zone FROM users WHERE id = $1")
+        Ok(self.name_and_prefs(user).await?.1)
+    }
+
+    /// A user's display name and preferences: what every page needs of them, in one read.
+    pub async fn name_and_prefs(&self, user: UserId) -> Result<(String, Prefs), StoreError> {
+        let row = sqlx::query("SELECT name, language, time_zone FROM users WHERE id = $1")
             .bind(user.0)
             .fetch_optional(&self.pool)
             .await?
             .ok_or(StoreError::NotFound)?;
-        Ok(Prefs {
-            language: row.try_get("language")?,
-            time_zone: row.try_get("time_zone")?,
-        })
+        Ok((
+            row.try_get("name")?,
+            Prefs {
+                language: row.try_get("language")?,
+                time_zone: row.try_get("time_zone")?,
+            },
+        ))
     }
 
     /// Sets a user's own preferences. The caller checks the values (a known language, a time

@@ -149,6 +149,22 @@ impl ClassifierService {
         Ok(c)
     }
 
+    /// Classifies a new request as the desk records it.
+    pub async fn classify(
+        self: &Arc<Self>,
+        store: &Store,
+        subject: &str,
+        body: &str,
+    ) -> Result<tierline_store::AutoClass, ApiError> {
+        let verdict = self.get(store).await?.classify(subject, body);
+        Ok(tierline_store::AutoClass {
+            class: verdict.class,
+            confidence: verdict.confidence,
+            reasons: verdict.reasons,
+            needs_qualification: verdict.needs_qualification,
+        })
+    }
+
     /// Puts new rules in force at once; the model stays as it is.
     pub async fn set_rules(
         self: &Arc<Self>,

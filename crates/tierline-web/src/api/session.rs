@@ -30,7 +30,8 @@ pub struct SignedIn {
     expires_at: Timestamp,
 }
 
-fn cookie(value: &str, max_age: i64, secure: bool) -> Result<HeaderValue, ApiError> {
+/// The `Set-Cookie` value of a session (an empty value and no age clear it).
+pub(crate) fn cookie(value: &str, max_age: i64, secure: bool) -> Result<HeaderValue, ApiError> {
     let secure = if secure { "; Secure" } else { "" };
     HeaderValue::from_str(&format!(
         "{SESSION_COOKIE}={value}; HttpOnly; SameSite=Lax; Path=/; Max-Age={max_age}{secure}"

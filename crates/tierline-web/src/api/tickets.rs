@@ -75,18 +75,11 @@ pub async fn create(
     let (class, auto_class) = match b.class {
         Some(class) => (class, None),
         None => {
-            let verdict = s
+            let auto = s
                 .classifier
-                .get(&s.store)
-                .await?
-                .classify(&b.subject, &b.description);
-            let auto = tierline_store::AutoClass {
-                class: verdict.class,
-                confidence: verdict.confidence,
-                reasons: verdict.reasons,
-                needs_qualification: verdict.needs_qualification,
-            };
-            (verdict.class, Some(auto))
+                .classify(&s.store, &b.subject, &b.description)
+                .await?;
+            (auto.class, Some(auto))
         }
     };
     let new = NewTicket {

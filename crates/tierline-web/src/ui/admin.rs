@@ -21,7 +21,7 @@ use tierline_store::{
 };
 
 use super::ctx::Ctx;
-use super::form::{PageForm, opt};
+use super::form::{Fields, PageForm, opt};
 use crate::error::PageError;
 use crate::{ApiError, AppState};
 
@@ -148,37 +148,24 @@ fn lines_of(values: &[String]) -> Result<Vec<Line>, PageError> {
         .collect()
 }
 
-/// A form whose fields may repeat (checkboxes): every pair, in order.
-fn pairs(body: &str) -> Vec<(String, String)> {
-    form_urlencoded::parse(body.as_bytes())
-        .map(|(k, v)| (k.into_owned(), v.into_owned()))
-        .collect()
-}
-
 pub async fn create_user(
     State(s): State<AppState>,
     headers: HeaderMap,
     ctx: Ctx,
     body: String,
 ) -> Result<Response, PageError> {
-    let fields = pairs(&body);
-    let one = |k: &str| fields.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone());
-    ctx.check(&headers, one("_csrf").as_deref())?;
+    let fields = Fields::urlencoded(&body);
+    let one = |k: &str| fields.one(k).map(str::to_owned);
+    ctx.check(&headers, fields.one("_csrf"))?;
     let v = ctx.admin()?;
-    let role = match one("role").as_deref() {
+    let role = match fields.one("role") {
         Some("admin") => Role::Admin,
         Some("agent") => Role::Agent,
         Some("customer") => Role::Customer,
         Some("vendor") => Role::Vendor,
         _ => return Err(ApiError::field("role", "is not a role").into()),
     };
-    let lines = lines_of(
-        &fields
-            .iter()
-            .filter(|(n, _)| n == "lines")
-            .map(|(_, v)| v.clone())
-            .collect::<Vec<_>>(),
-    )?;
+    let lines = lines_of(&fields.all("lines"))?;
     let customer_id = match opt(&one("customer")) {
         Some(c) if role == Role::Customer => {
             Some(CustomerId(c.parse().map_err(|_| {
@@ -216,19 +203,14 @@ pub async fn update_user(
     Path(id): Path<i64>,
     body: String,
 ) -> Result<Response, PageError> {
-    let fields = pairs(&body);
-    let one = |k: &str| fields.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone());
-    ctx.check(&headers, one("_csrf").as_deref())?;
+    let fields = Fields::urlencoded(&body);
+    let one = |k: &str| fields.one(k).map(str::to_owned);
+    ctx.check(&headers, fields.one("_csrf"))?;
     let v = ctx.admin()?;
-    let lines: Vec<String> = fields
-        .iter()
-        .filter(|(n, _)| n == "lines")
-        .map(|(_, v)| v.clone())
-        .collect();
     let change = UserChange {
         name: opt(&one("name")).map(str::to_owned),
-        lines: if one("set_lines").is_some() {
-            Some(lines_of(&lines)?)
+        lines: if fields.has("set_lines") {
+            Some(lines_of(&fields.all("lines"))?)
         } else {
             None
         },
@@ -476,27 +458,15 @@ pub async fn create_contract(
     headers: HeaderMap,
     ctx: Ctx,
     Path(id): Path<i64>,
-    mut form: Multipart,
+    form: Multipart,
 ) -> Result<Response, PageError> {
-    let mut fields = std::collections::HashMap::new();
-    let mut ics = String::new();
-    while let Some(field) = form
-        .next_field()
-        .await
-        .map_err(|e| ApiError::BadRequest(e.body_text()))?
-    {
-        let name = field.name().unwrap_or_default().to_owned();
-        let text = field
-            .text()
-            .await
-            .map_err(|e| ApiError::BadRequest(e.body_text()))?;
-        if name == "ics" {
-            ics = text;
-        } else {
-            fields.insert(name, text);
-        }
-    }
-    ctx.check(&headers, fields.get("_csrf").map(String::as_str))?;
+    let fields = Fields::multipart(form, "ics").await?;
+    ctx.check(&headers, fields.one("_csrf"))?;
+    let ics = match fields.files.first() {
+        Some(f) => String::from_utf8(f.bytes.to_vec())
+            .map_err(|_| ApiError::field("ics", "is not UTF-8 text"))?,
+        None => String::new(),
+    };
     let v = ctx.admin()?.clone();
     match contract_terms(&fields, &ics) {
         Ok((from, terms)) => {
@@ -517,11 +487,8 @@ pub async fn create_contract(
 }
 
 /// The contract form's fields as terms; an error names the field.
-fn contract_terms(
-    f: &std::collections::HashMap<String, String>,
-    ics: &str,
-) -> Result<(Date, ContractTerms), String> {
-    let get = |k: &str| f.get(k).map(|v| v.trim().to_owned()).unwrap_or_default();
+fn contract_terms(f: &Fields, ics: &str) -> Result<(Date, ContractTerms), String> {
+    let get = |k: &str| f.text(k).trim().to_owned();
     let from: Date = get("effective_from")
         .parse()
         .map_err(|_| "effective_from: must be a date, YYYY-MM-DD".to_owned())?;
@@ -549,7 +516,7 @@ fn contract_terms(
     }
     holidays.sort_unstable();
     holidays.dedup();
-    let stability = f.contains_key("stability");
+    let stability = f.has("stability");
     let mut sla = Vec::new();
     for n in 1..=6 {
         sla.push(serde_json::json!({
@@ -587,7 +554,7 @@ fn contract_terms(
         lines,
         stability,
         consultation_hours: num("consultation_hours")?,
-        vendor_wait_pauses: f.contains_key("vendor_wait_pauses"),
+        vendor_wait_pauses: f.has("vendor_wait_pauses"),
         warning_share: match get("warning_percent").as_str() {
             "" => 0.8,
             p => p
@@ -606,8 +573,8 @@ fn contract_terms(
 mod tests {
     use super::*;
 
-    fn form(rows: &[SlaRow], stability: bool) -> std::collections::HashMap<String, String> {
-        let mut f: std::collections::HashMap<String, String> = [
+    fn form(rows: &[SlaRow], stability: bool) -> Fields {
+        let mut f: Vec<(String, String)> = [
             ("effective_from", "2027-01-01"),
             ("tz", "Europe/Kyiv"),
             ("coverage", "base"),
@@ -617,16 +584,19 @@ mod tests {
         .map(|(k, v)| (k.to_owned(), v.to_owned()))
         .collect();
         for r in rows {
-            f.insert(format!("reaction_{}", r.class), r.reaction.clone());
-            f.insert(format!("resolution_{}", r.class), r.resolution.clone());
+            f.push((format!("reaction_{}", r.class), r.reaction.clone()));
+            f.push((format!("resolution_{}", r.class), r.resolution.clone()));
             if r.class == 6 {
-                f.insert("work_start_6".to_owned(), r.work_start.clone());
+                f.push(("work_start_6".to_owned(), r.work_start.clone()));
             }
         }
         if stability {
-            f.insert("stability".to_owned(), "on".to_owned());
+            f.push(("stability".to_owned(), "on".to_owned()));
         }
-        f
+        let body = form_urlencoded::Serializer::new(String::new())
+            .extend_pairs(f)
+            .finish();
+        Fields::urlencoded(&body)
     }
 
     #[test]

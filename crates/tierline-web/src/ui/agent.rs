@@ -434,20 +434,11 @@ pub async fn create_ticket(
     let (class, auto_class) = match parse_num::<Class>("class", opt(&f.class))? {
         Some(c) => (c, None),
         None => {
-            let verdict = s
+            let auto = s
                 .classifier
-                .get(&s.store)
-                .await?
-                .classify(&f.subject, &f.description);
-            (
-                verdict.class,
-                Some(tierline_store::AutoClass {
-                    class: verdict.class,
-                    confidence: verdict.confidence,
-                    reasons: verdict.reasons,
-                    needs_qualification: verdict.needs_qualification,
-                }),
-            )
+                .classify(&s.store, &f.subject, &f.description)
+                .await?;
+            (auto.class, Some(auto))
         }
     };
     let t = s

@@ -6,7 +6,7 @@
 //! form must echo. Either way, a state-changing request must also not come from another origin.
 
 use axum::extract::FromRequestParts;
-use axum::http::header::{ACCEPT_LANGUAGE, COOKIE, SET_COOKIE};
+use axum::http::header::{ACCEPT_LANGUAGE, SET_COOKIE};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue};
 use axum::response::{IntoResponse, Response};
@@ -15,7 +15,7 @@ use sha2::{Digest, Sha256};
 use tierline_store::{Role, Viewer};
 
 use super::i18n::{Lang, Tr};
-use crate::auth::{same_origin, session_cookie};
+use crate::auth::{cookie, same_origin, session_cookie};
 use crate::error::PageError;
 use crate::{ApiError, AppState};
 
@@ -46,17 +46,6 @@ pub struct Ctx {
     secure: bool,
 }
 
-pub(crate) fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
-    headers
-        .get_all(COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .filter_map(|c| c.trim().split_once('='))
-        .find(|(k, _)| *k == name)
-        .map(|(_, v)| v.to_owned())
-}
-
 fn digest(secret: &str) -> String {
     hex::encode(Sha256::digest(format!("tierline csrf {secret}").as_bytes()))
 }
@@ -84,13 +73,9 @@ impl FromRequestParts<AppState> for Ctx {
             Some(secret) => s.store.viewer_for_session(secret, now).await?,
             None => None,
         };
-        let prefs = match &viewer {
-            Some(v) => s.store.prefs(v.user_id).await?,
+        let (user_name, prefs) = match &viewer {
+            Some(v) => s.store.name_and_prefs(v.user_id).await?,
             None => Default::default(),
-        };
-        let user_name = match &viewer {
-            Some(v) => s.store.user(v, v.user_id).await?.name,
-            None => String::new(),
         };
         let lang = prefs
             .language

@@ -47,3 +47,94 @@ pub fn local_path(next: Option<&str>, fallback: &str) -> String {
 pub fn opt(s: &Option<String>) -> Option<&str> {
     s.as_deref().map(str::trim).filter(|s| !s.is_empty())
 }
+
+/// A file sent with a form.
+#[derive(Debug)]
+pub struct Upload {
+    /// The name the browser gave.
+    pub name: String,
+    /// The type the browser gave.
+    pub content_type: String,
+    /// The bytes.
+    pub bytes: axum::body::Bytes,
+}
+
+/// A form's fields with repeats kept (checkboxes), and its files: what the urlencoded forms
+/// with repeated fields and the multipart ones are read into.
+#[derive(Debug, Default)]
+pub struct Fields {
+    pairs: Vec<(String, String)>,
+    /// The files, in order.
+    pub files: Vec<Upload>,
+}
+
+impl Fields {
+    /// An urlencoded body.
+    pub fn urlencoded(body: &str) -> Fields {
+        Fields {
+            pairs: form_urlencoded::parse(body.as_bytes())
+                .map(|(k, v)| (k.into_owned(), v.into_owned()))
+                .collect(),
+            files: Vec::new(),
+        }
+    }
+
+    /// A multipart body; parts named `file_field` are files, the rest text.
+    pub async fn multipart(
+        mut form: axum::extract::Multipart,
+        file_field: &str,
+    ) -> Result<Fields, PageError> {
+        let bad = |e: axum::extract::multipart::MultipartError| ApiError::BadRequest(e.body_text());
+        let mut out = Fields::default();
+        while let Some(field) = form.next_field().await.map_err(bad)? {
+            let name = field.name().unwrap_or_default().to_owned();
+            if name == file_field {
+                let file_name = field.file_name().unwrap_or_default().to_owned();
+                let content_type = field
+                    .content_type()
+                    .unwrap_or("application/octet-stream")
+                    .to_owned();
+                let bytes = field.bytes().await.map_err(bad)?;
+                // A file input left empty still sends a part with no name and no bytes.
+                if !file_name.is_empty() || !bytes.is_empty() {
+                    out.files.push(Upload {
+                        name: file_name,
+                        content_type,
+                        bytes,
+                    });
+                }
+            } else {
+                let text = field.text().await.map_err(bad)?;
+                out.pairs.push((name, text));
+            }
+        }
+        Ok(out)
+    }
+
+    /// The first value of `key`.
+    pub fn one(&self, key: &str) -> Option<&str> {
+        self.pairs
+            .iter()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// The first value of `key`, or empty.
+    pub fn text(&self, key: &str) -> String {
+        self.one(key).unwrap_or_default().to_owned()
+    }
+
+    /// Every value of `key`.
+    pub fn all(&self, key: &str) -> Vec<String> {
+        self.pairs
+            .iter()
+            .filter(|(k, _)| k == key)
+            .map(|(_, v)| v.clone())
+            .collect()
+    }
+
+    /// Whether `key` was sent (a checked checkbox).
+    pub fn has(&self, key: &str) -> bool {
+        self.one(key).is_some()
+    }
+}

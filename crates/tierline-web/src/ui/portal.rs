@@ -12,7 +12,7 @@ use tierline_domain::ticket::{Channel, Status};
 use tierline_store::{NewAttachment, NewTicket, System, TicketFilter, TicketId};
 
 use super::ctx::Ctx;
-use super::form::{PageForm, opt};
+use super::form::{Fields, PageForm, opt};
 use super::ticket::{Shown, shown};
 use super::view::{self, Row};
 use crate::error::PageError;
@@ -81,62 +81,23 @@ pub async fn new_form(State(s): State<AppState>, ctx: Ctx) -> Result<Response, P
     p.ctx.page(p.render())
 }
 
-/// A file from the form.
-struct Upload {
-    name: String,
-    content_type: String,
-    bytes: Vec<u8>,
-}
-
 pub async fn create(
     State(s): State<AppState>,
     headers: HeaderMap,
     ctx: Ctx,
-    mut form: Multipart,
+    form: Multipart,
 ) -> Result<Response, PageError> {
     let v = ctx.viewer()?.clone();
-    let mut fields = std::collections::HashMap::new();
-    let mut files = Vec::new();
-    while let Some(field) = form
-        .next_field()
-        .await
-        .map_err(|e| ApiError::BadRequest(e.body_text()))?
-    {
-        let name = field.name().unwrap_or_default().to_owned();
-        if name == "files" {
-            let file_name = field.file_name().unwrap_or_default().to_owned();
-            let content_type = field
-                .content_type()
-                .unwrap_or("application/octet-stream")
-                .to_owned();
-            let bytes = field
-                .bytes()
-                .await
-                .map_err(|e| ApiError::BadRequest(e.body_text()))?;
-            // A file input left empty still sends a part with no name and no bytes.
-            if !file_name.is_empty() || !bytes.is_empty() {
-                files.push(Upload {
-                    name: file_name,
-                    content_type,
-                    bytes: bytes.to_vec(),
-                });
-            }
-        } else {
-            let text = field
-                .text()
-                .await
-                .map_err(|e| ApiError::BadRequest(e.body_text()))?;
-            fields.insert(name, text);
-        }
-    }
-    ctx.check(&headers, fields.get("_csrf").map(String::as_str))?;
-    let get = |k: &str| fields.get(k).cloned().unwrap_or_default();
+    let fields = Fields::multipart(form, "files").await?;
+    ctx.check(&headers, fields.one("_csrf"))?;
+    let get = |k: &str| fields.text(k);
     let system_id = match get("system").trim() {
         "" => None,
         sid => Some(tierline_store::SystemId(sid.parse().map_err(|_| {
             ApiError::field("system", "is not one of your systems")
         })?)),
     };
+    let files = &fields.files;
     if files
         .iter()
         .any(|f| f.bytes.len() > tierline_store::MAX_ATTACHMENT_BYTES)
@@ -145,27 +106,21 @@ pub async fn create(
     }
     // A customer's request is classified by the desk on arrival; the portal never asks for a
     // class (a customer's guess would be trusted as a qualification).
-    let verdict = s
+    let auto = s
         .classifier
-        .get(&s.store)
-        .await?
-        .classify(&get("subject"), &get("description"));
+        .classify(&s.store, &get("subject"), &get("description"))
+        .await?;
     let new = NewTicket {
         customer_id: None,
         system_id,
         subject: get("subject"),
         description: get("description"),
         channel: Channel::Portal,
-        class: verdict.class,
+        class: auto.class,
         opened_at: None,
         individual_reaction: None,
         individual_resolution: None,
-        auto_class: Some(tierline_store::AutoClass {
-            class: verdict.class,
-            confidence: verdict.confidence,
-            reasons: verdict.reasons,
-            needs_qualification: verdict.needs_qualification,
-        }),
+        auto_class: Some(auto),
     };
     let now = s.clock.now();
     let t = match s.store.create_ticket(&v, new, now).await {
@@ -185,7 +140,7 @@ pub async fn create(
         }
         Err(e) => return Err(e.into()),
     };
-    for f in &files {
+    for f in files {
         s.store
             .attach(
                 &v,

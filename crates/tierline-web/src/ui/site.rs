@@ -139,14 +139,6 @@ pub struct LoginForm {
     next: Option<String>,
 }
 
-fn session_cookie_header(value: &str, max_age: i64, secure: bool) -> Option<HeaderValue> {
-    let secure = if secure { "; Secure" } else { "" };
-    HeaderValue::from_str(&format!(
-        "{SESSION_COOKIE}={value}; HttpOnly; SameSite=Lax; Path=/; Max-Age={max_age}{secure}"
-    ))
-    .ok()
-}
-
 /// Where a user lands after signing in.
 fn landing(role: Role) -> &'static str {
     match role {
@@ -172,13 +164,14 @@ pub async fn login(
         Ok(session) => {
             let target = local_path(opt(&f.next), landing(session.viewer.role));
             let mut r = Redirect::to(&target).into_response();
-            if let Some(v) = session_cookie_header(
-                &session.secret,
-                tierline_store::SESSION_LIFETIME.as_secs(),
-                s.secure_cookies,
-            ) {
-                r.headers_mut().insert(SET_COOKIE, v);
-            }
+            r.headers_mut().insert(
+                SET_COOKIE,
+                crate::api::session::cookie(
+                    &session.secret,
+                    tierline_store::SESSION_LIFETIME.as_secs(),
+                    s.secure_cookies,
+                )?,
+            );
             Ok(r)
         }
         Err(e @ (StoreError::BadCredentials | StoreError::RateLimited(_))) => {
@@ -213,14 +206,15 @@ pub async fn logout(
     PageForm(f): PageForm<CsrfOnly>,
 ) -> Result<Response, PageError> {
     ctx.check(&headers, Some(&f.csrf))?;
-    let parts_cookie = super::ctx::cookie(&headers, SESSION_COOKIE);
+    let parts_cookie = crate::auth::cookie(&headers, SESSION_COOKIE);
     if let Some(secret) = parts_cookie {
         s.store.sign_out(&secret, s.clock.now()).await?;
     }
     let mut r = Redirect::to("/login").into_response();
-    if let Some(v) = session_cookie_header("", 0, s.secure_cookies) {
-        r.headers_mut().insert(SET_COOKIE, v);
-    }
+    r.headers_mut().insert(
+        SET_COOKIE,
+        crate::api::session::cookie("", 0, s.secure_cookies)?,
+    );
     Ok(r)
 }
 

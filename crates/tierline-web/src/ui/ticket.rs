@@ -482,62 +482,25 @@ pub async fn attach(
     headers: HeaderMap,
     ctx: Ctx,
     Path(id): Path<i64>,
-    mut form: axum::extract::Multipart,
+    form: axum::extract::Multipart,
 ) -> Result<Response, PageError> {
-    let mut csrf = String::new();
-    let mut public = true;
-    let mut files = Vec::new();
-    while let Some(field) = form
-        .next_field()
-        .await
-        .map_err(|e| ApiError::BadRequest(e.body_text()))?
-    {
-        match field.name().unwrap_or_default() {
-            "files" => {
-                let name = field.file_name().unwrap_or_default().to_owned();
-                let kind = field
-                    .content_type()
-                    .unwrap_or("application/octet-stream")
-                    .to_owned();
-                let bytes = field
-                    .bytes()
-                    .await
-                    .map_err(|e| ApiError::BadRequest(e.body_text()))?;
-                if !name.is_empty() || !bytes.is_empty() {
-                    files.push((name, kind, bytes));
-                }
-            }
-            "_csrf" => {
-                csrf = field
-                    .text()
-                    .await
-                    .map_err(|e| ApiError::BadRequest(e.body_text()))?;
-            }
-            "visibility" => {
-                public = field
-                    .text()
-                    .await
-                    .map_err(|e| ApiError::BadRequest(e.body_text()))?
-                    != "internal";
-            }
-            _ => {}
-        }
-    }
-    ctx.check(&headers, Some(&csrf))?;
+    let fields = super::form::Fields::multipart(form, "files").await?;
+    ctx.check(&headers, fields.one("_csrf"))?;
     let v = ctx.desk()?;
-    if files.is_empty() {
+    if fields.files.is_empty() {
         return Err(ApiError::field("files", "choose a file").into());
     }
+    let public = fields.one("visibility") != Some("internal");
     let now = s.clock.now();
-    for (name, kind, bytes) in &files {
+    for f in &fields.files {
         s.store
             .attach(
                 v,
                 TicketId(id),
                 tierline_store::NewAttachment {
-                    file_name: name,
-                    content_type: kind,
-                    bytes,
+                    file_name: &f.name,
+                    content_type: &f.content_type,
+                    bytes: &f.bytes,
                     public,
                 },
                 now,
