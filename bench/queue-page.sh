@@ -47,7 +47,7 @@ done = function(summary, latency, requests)
     latency:percentile(50) / 1000, latency:percentile(90) / 1000, latency:percentile(99) / 1000, latency.max / 1000))
 end
 LUA
-for page in "/agent/queue?view=line1" "/agent/queue/rows?view=line1" "/agent/queue?view=breached" "/agent/search?q=ticket+generated" "/agent/search?q=generated&class=4"; do
+for page in "/agent/queue?view=line1" "/agent/queue/rows?view=line1" "/agent/queue?view=breached" "/agent/search?q=4242" "/agent/search?q=ticket+generated" "/agent/search?q=generated&class=4"; do
   for c in 1 4; do
     echo "GET $page, $c connection(s), $n tickets stored"
     wrk -t1 -c$c -d${DURATION:-10s} --latency -s "$work/get.lua" "$base$page" | tail -n 1
