@@ -23,6 +23,9 @@ pub enum StoreError {
     /// Too many failed attempts; try again after this many seconds.
     #[error("too many failed attempts; try again in {0} seconds")]
     RateLimited(u64),
+    /// Too much of this is being done at once; try again after this many seconds.
+    #[error("the server is busy; try again in {0} seconds")]
+    Busy(u64),
     /// A unique value already taken.
     #[error("{0} already exists")]
     Conflict(&'static str),

@@ -37,6 +37,8 @@ pub struct Store {
             std::collections::HashMap<i64, std::sync::Arc<tierline_domain::contract::Contract>>,
         >,
     >,
+    /// Password checks allowed at once (see `sessions`).
+    pub(crate) verifications: std::sync::Arc<tokio::sync::Semaphore>,
 }
 
 impl Store {
@@ -82,6 +84,9 @@ impl Store {
             writer,
             backend,
             contracts: Default::default(),
+            verifications: std::sync::Arc::new(tokio::sync::Semaphore::new(
+                crate::sessions::verification_permits(),
+            )),
         })
     }
 

@@ -1,23 +1,43 @@
 //! Signing in with a password, and the sessions behind the web app's cookie.
 //!
-//! Failed attempts are recorded in the database (so every node sees them and a restart forgets
-//! nothing) and a burst of them, per address or per client, is refused for a while. Every
-//! attempt, good or bad, is in the audit log.
+//! An attempt is recorded in the database *before* its password is checked, so concurrent
+//! attempts count each other and no burst gets more checks than the limit (every node sees the
+//! records, and a restart forgets nothing). Per address: [`MAX_FAILURES_PER_EMAIL`] in
+//! [`WINDOW`], then the address waits. Per client (the remote address, or the one a trusted
+//! proxy forwarded): past [`CLIENT_FREE_FAILURES`] each further attempt must wait a delay that
+//! doubles up to [`MAX_CLIENT_DELAY`], so a shared proxy address slows down instead of locking
+//! everyone out. The argon2 checks themselves are capped by a semaphore on the store: a burst
+//! beyond it waits [`VERIFY_WAIT`] at most and is then refused as busy, so memory stays flat.
+//! Every checked attempt, good or bad, is in the audit log.
 
 use jiff::{SignedDuration, Timestamp};
 use serde_json::json;
 use sqlx::Row;
 
-use crate::time::to_db;
+use crate::time::{from_db, to_db};
 use crate::users::viewer_of;
 use crate::{Store, StoreError, UserId, Viewer, audit, secrets};
 
 /// How long a session lasts.
 pub const SESSION_LIFETIME: SignedDuration = SignedDuration::from_hours(14 * 24);
-/// The window in which failures are counted, and how many are allowed in it.
-const WINDOW: SignedDuration = SignedDuration::from_mins(15);
-const MAX_FAILURES_PER_EMAIL: i64 = 5;
-const MAX_FAILURES_PER_CLIENT: i64 = 20;
+/// The window in which failures are counted.
+pub const WINDOW: SignedDuration = SignedDuration::from_mins(15);
+/// Failures allowed per sign-in address in [`WINDOW`].
+pub const MAX_FAILURES_PER_EMAIL: i64 = 5;
+/// Failures per client in [`WINDOW`] before its attempts are slowed down.
+pub const CLIENT_FREE_FAILURES: i64 = 20;
+/// The longest a slowed-down client waits between attempts.
+pub const MAX_CLIENT_DELAY: SignedDuration = SignedDuration::from_secs(60);
+/// How long an attempt waits for a free password check before it is refused as busy.
+pub const VERIFY_WAIT: std::time::Duration = std::time::Duration::from_secs(2);
+/// The longest sign-in address looked at (longer ones cannot be a user's).
+const MAX_EMAIL_LEN: usize = 254;
+
+/// How many password checks run at once on one node: argon2 takes ~19 MiB and tens of
+/// milliseconds of one core each, so more than the cores only queue memory.
+pub fn verification_permits() -> usize {
+    std::thread::available_parallelism().map_or(2, |n| n.get().clamp(2, 8))
+}
 
 /// A new session: the secret for the cookie, and who it is for.
 #[derive(Debug, Clone)]
@@ -36,6 +56,19 @@ fn decoy_hash() -> &'static str {
     DECOY.get_or_init(|| secrets::hash_password("a decoy password nobody has").unwrap_or_default())
 }
 
+/// The wait a client past its free failures owes before its next attempt.
+fn client_delay(failures: i64) -> SignedDuration {
+    let over = u32::try_from(failures - CLIENT_FREE_FAILURES)
+        .unwrap_or(0)
+        .min(16);
+    SignedDuration::from_secs(1_i64 << over).min(MAX_CLIENT_DELAY)
+}
+
+/// Whole seconds to wait, at least one.
+fn retry_secs(d: SignedDuration) -> u64 {
+    d.as_secs().max(1).unsigned_abs()
+}
+
 impl Store {
     /// Checks an email and password; on success opens a session. `client` identifies where the
     /// attempt came from (the remote address) for rate limiting.
@@ -47,27 +80,13 @@ impl Store {
         now: Timestamp,
     ) -> Result<NewSession, StoreError> {
         let email = email.trim().to_lowercase();
-        let since = to_db(now - WINDOW);
-        let count = |sql: &'static str, key: String| async move {
-            sqlx::query(sql)
-                .bind(key)
-                .bind(since)
-                .fetch_one(&self.pool)
-                .await
-                .and_then(|r| r.try_get::<i64, _>("n"))
-        };
-        let by_email = count(
-            "SELECT COUNT(*) AS n FROM signin_failures WHERE email = $1 AND at >= $2",
-            email.clone(),
-        )
-        .await?;
-        let by_client = count(
-            "SELECT COUNT(*) AS n FROM signin_failures WHERE client = $1 AND at >= $2",
-            client.to_owned(),
-        )
-        .await?;
-        if by_email >= MAX_FAILURES_PER_EMAIL || by_client >= MAX_FAILURES_PER_CLIENT {
-            return Err(StoreError::RateLimited(WINDOW.as_secs().unsigned_abs()));
+        if email.len() > MAX_EMAIL_LEN {
+            return Err(StoreError::BadCredentials);
+        }
+        let attempt = self.reserve_attempt(&email, client, now).await?;
+        if let Err(e) = self.may_attempt(&email, client, &attempt, now).await {
+            self.drop_attempt(&attempt).await?;
+            return Err(e);
         }
         let row = sqlx::query("SELECT id, password_hash, disabled FROM users WHERE email = $1")
             .bind(&email)
@@ -81,18 +100,26 @@ impl Store {
             ),
             None => (None, None, false),
         };
-        let candidate = password.to_owned();
         let stored = hash.clone().unwrap_or_else(|| decoy_hash().to_owned());
-        // argon2 takes tens of milliseconds of CPU: off the async workers.
-        let matches = verify_off_workers(candidate, stored).await && hash.is_some();
+        let Ok(permit) =
+            tokio::time::timeout(VERIFY_WAIT, self.verifications.clone().acquire_owned()).await
+        else {
+            self.drop_attempt(&attempt).await?;
+            return Err(StoreError::Busy(1));
+        };
+        // argon2 takes tens of milliseconds of CPU: off the async workers, one permit each.
+        let candidate = password.to_owned();
+        let matches = tokio::task::spawn_blocking(move || {
+            let ok = secrets::verify_password(&candidate, &stored);
+            drop(permit);
+            ok
+        })
+        .await
+        .unwrap_or(false)
+            && hash.is_some();
         let mut tx = self.begin_write().await?;
         let Some(user_id) = user_id.filter(|_| matches && !disabled) else {
-            sqlx::query("INSERT INTO signin_failures (at, email, client) VALUES ($1, $2, $3)")
-                .bind(to_db(now))
-                .bind(&email)
-                .bind(client)
-                .execute(&mut *tx)
-                .await?;
+            // The reservation stays: it is the failure's record.
             audit::record(
                 &mut tx,
                 now,
@@ -179,8 +206,83 @@ impl Store {
     }
 }
 
-async fn verify_off_workers(password: String, hash: String) -> bool {
-    tokio::task::spawn_blocking(move || secrets::verify_password(&password, &hash))
-        .await
-        .unwrap_or(false)
+impl Store {
+    /// Records an attempt before its password is checked; returns its name.
+    async fn reserve_attempt(
+        &self,
+        email: &str,
+        client: &str,
+        now: Timestamp,
+    ) -> Result<String, StoreError> {
+        let (attempt, _) = secrets::new_token();
+        let mut tx = self.begin_write().await?;
+        sqlx::query(
+            "INSERT INTO signin_failures (at, email, client, attempt) VALUES ($1, $2, $3, $4)",
+        )
+        .bind(to_db(now))
+        .bind(email)
+        .bind(client)
+        .bind(&attempt)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(attempt)
+    }
+
+    /// Forgets an attempt refused before its password was checked.
+    async fn drop_attempt(&self, attempt: &str) -> Result<(), StoreError> {
+        let mut tx = self.begin_write().await?;
+        sqlx::query("DELETE FROM signin_failures WHERE attempt = $1")
+            .bind(attempt)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Whether a reserved attempt may have its password checked: the committed attempts of the
+    /// window, this one among them, are within the limits.
+    async fn may_attempt(
+        &self,
+        email: &str,
+        client: &str,
+        attempt: &str,
+        now: Timestamp,
+    ) -> Result<(), StoreError> {
+        let since = to_db(now - WINDOW);
+        let row = sqlx::query(
+            "SELECT COUNT(*) AS n, MIN(at) AS oldest FROM signin_failures WHERE email = $1 AND at >= $2",
+        )
+        .bind(email)
+        .bind(since)
+        .fetch_one(&self.pool)
+        .await?;
+        let by_email: i64 = row.try_get("n")?;
+        if by_email > MAX_FAILURES_PER_EMAIL {
+            let oldest = from_db(row.try_get::<Option<i64>, _>("oldest")?.unwrap_or(since))?;
+            return Err(StoreError::RateLimited(retry_secs(
+                now.duration_until(oldest + WINDOW),
+            )));
+        }
+        let row = sqlx::query(
+            "SELECT COUNT(*) AS n, MAX(at) AS latest FROM signin_failures \
+             WHERE client = $1 AND at >= $2 AND (attempt IS NULL OR attempt <> $3)",
+        )
+        .bind(client)
+        .bind(since)
+        .bind(attempt)
+        .fetch_one(&self.pool)
+        .await?;
+        let before: i64 = row.try_get("n")?;
+        if before >= CLIENT_FREE_FAILURES {
+            let latest = from_db(row.try_get::<Option<i64>, _>("latest")?.unwrap_or(since))?;
+            let ready = latest + client_delay(before + 1);
+            if ready > now {
+                return Err(StoreError::RateLimited(retry_secs(
+                    now.duration_until(ready),
+                )));
+            }
+        }
+        Ok(())
+    }
 }

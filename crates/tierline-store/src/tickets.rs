@@ -512,7 +512,7 @@ impl Store {
                 &mut conds,
             ),
             Role::Vendor => add(
-                "id IN (SELECT ticket_id FROM vendor_escalations WHERE contact_id = ?)",
+                "line = 4 AND id IN (SELECT ticket_id FROM vendor_escalations WHERE contact_id = ?)",
                 viewer.user_id.0,
                 &mut conds,
             ),
@@ -825,6 +825,9 @@ impl Store {
             },
         )
         .await?;
+        if t.line.number() == 4 && to.number() != 4 {
+            crate::vendor::end_share(&mut tx, id, viewer.user_id, now).await?;
+        }
         t.line = to;
         self.commit_change(
             tx,
@@ -1144,7 +1147,8 @@ impl Store {
 }
 
 /// Adds the condition a confined viewer needs, as parameter `$n`: a customer user sees its
-/// organisation's tickets, a vendor contact the line-4 tickets shared with it.
+/// organisation's tickets, a vendor contact the line-4 tickets shared with it (the share ends when
+/// the ticket leaves line 4, see `move_line`; the line condition holds even for a stale share).
 fn scoped(sql: &str, viewer: &Viewer, n: usize) -> (String, Option<i64>) {
     match viewer.role {
         Role::Admin | Role::Agent => (sql.to_owned(), None),
@@ -1154,7 +1158,7 @@ fn scoped(sql: &str, viewer: &Viewer, n: usize) -> (String, Option<i64>) {
         ),
         Role::Vendor => (
             format!(
-                "{sql} AND id IN (SELECT ticket_id FROM vendor_escalations WHERE contact_id = ${n})"
+                "{sql} AND line = 4 AND id IN (SELECT ticket_id FROM vendor_escalations WHERE contact_id = ${n})"
             ),
             Some(viewer.user_id.0),
         ),

@@ -84,6 +84,12 @@ impl Store {
             }
             _ => {}
         }
+        if !new.lines.is_empty() && !new.role.is_staff() {
+            return Err(StoreError::invalid(
+                "lines",
+                "only staff work on support lines",
+            ));
+        }
         if let Some(c) = new.customer_id {
             let exists = sqlx::query("SELECT 1 FROM customers WHERE id = $1")
                 .bind(c.0)
@@ -207,10 +213,14 @@ pub struct UserChange {
     pub name: Option<String>,
     /// New lines (agents).
     pub lines: Option<Vec<Line>>,
-    /// Disable (their tokens and sessions stop working at once) or enable.
+    /// Disable (their sessions end and their API tokens are revoked, for good: enabling the
+    /// user again does not bring them back) or enable.
     pub disabled: Option<bool>,
-    /// A new password.
+    /// A new password: every session of the user ends, but `keep_session`.
     pub password: Option<String>,
+    /// The session secret of the request making the change, kept when someone changes their own
+    /// password (they stay signed in where they are).
+    pub keep_session: Option<String>,
 }
 
 impl Store {
@@ -234,6 +244,12 @@ impl Store {
             user.name = non_empty("name", name, 200)?;
         }
         if let Some(lines) = &change.lines {
+            if !lines.is_empty() && !user.role.is_staff() {
+                return Err(StoreError::invalid(
+                    "lines",
+                    "only staff work on support lines",
+                ));
+            }
             let mut l = lines.clone();
             l.sort_unstable();
             l.dedup();
@@ -270,6 +286,27 @@ impl Store {
         if user.disabled {
             sqlx::query("DELETE FROM sessions WHERE user_id = $1")
                 .bind(id.0)
+                .execute(&mut *tx)
+                .await?;
+            sqlx::query(
+                "UPDATE api_tokens SET revoked_at = $1 WHERE user_id = $2 AND revoked_at IS NULL",
+            )
+            .bind(to_db(now))
+            .bind(id.0)
+            .execute(&mut *tx)
+            .await?;
+        } else if change.password.is_some() {
+            // Whoever knew the old password is signed out everywhere; the one changing their own
+            // password keeps the session they do it from.
+            let keep = change
+                .keep_session
+                .as_deref()
+                .filter(|_| id == viewer.user_id)
+                .map(secrets::token_digest)
+                .unwrap_or_default();
+            sqlx::query("DELETE FROM sessions WHERE user_id = $1 AND digest <> $2")
+                .bind(id.0)
+                .bind(keep)
                 .execute(&mut *tx)
                 .await?;
         }

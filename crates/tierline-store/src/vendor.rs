@@ -46,7 +46,9 @@ fn optional(field: &'static str, v: Option<&str>) -> Result<Option<String>, Stor
 }
 
 impl Store {
-    /// Records or updates the vendor block (agents only; the ticket must be on line 4).
+    /// Records or updates the vendor block (agents only). A block is recorded and shared with a
+    /// contact only on line 4; off line 4 an existing block can still be updated without a contact,
+    /// which is how an agent ends a share at any line.
     pub async fn set_vendor(
         &self,
         viewer: &Viewer,
@@ -57,10 +59,18 @@ impl Store {
         viewer.require_staff()?;
         let ticket = self.ticket(viewer, id).await?;
         if ticket.line.number() != 4 {
-            return Err(StoreError::invalid(
-                "line",
-                "escalate the ticket to line 4 before recording a vendor",
-            ));
+            if block.contact_id.is_some() {
+                return Err(StoreError::invalid(
+                    "contact_id",
+                    "a ticket is shared with a vendor contact only on line 4",
+                ));
+            }
+            if self.vendor(viewer, id).await?.is_none() {
+                return Err(StoreError::invalid(
+                    "line",
+                    "escalate the ticket to line 4 before recording a vendor",
+                ));
+            }
         }
         if let Some(c) = block.contact_id
             && self
@@ -79,6 +89,9 @@ impl Store {
             contact_id: block.contact_id,
         };
         let mut tx = self.begin_write().await?;
+        if clean.contact_id.is_none() {
+            end_share(&mut tx, id, viewer.user_id, now).await?;
+        }
         sqlx::query(
             "INSERT INTO vendor_escalations (ticket_id, vendor, external_ref, vendor_status, promise, promised_by, contact_id, updated_at) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (ticket_id) DO UPDATE SET vendor = excluded.vendor, \
@@ -116,7 +129,8 @@ impl Store {
         Ok(clean)
     }
 
-    /// The vendor block, for staff and for the vendor contact it is shared with.
+    /// The vendor block, for staff and for the vendor contact it is shared with (while the ticket
+    /// is on line 4: the ticket's scope says so).
     pub async fn vendor(
         &self,
         viewer: &Viewer,
@@ -142,4 +156,32 @@ impl Store {
         })
         .transpose()
     }
+}
+
+/// Ends the share of a ticket leaving line 4: its vendor contact no longer sees it, and the
+/// timeline says so. The rest of the block stays, as the record of the escalation.
+pub(crate) async fn end_share(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    id: TicketId,
+    actor: UserId,
+    now: Timestamp,
+) -> Result<(), StoreError> {
+    let row = sqlx::query(
+        "UPDATE vendor_escalations SET contact_id = NULL, updated_at = $1 \
+         WHERE ticket_id = $2 AND contact_id IS NOT NULL RETURNING vendor",
+    )
+    .bind(to_db(now))
+    .bind(id.0)
+    .fetch_optional(&mut **tx)
+    .await?;
+    let Some(row) = row else { return Ok(()) };
+    let vendor: String = row.try_get("vendor")?;
+    sqlx::query("INSERT INTO ticket_events (ticket_id, at, actor_id, kind, public, data) VALUES ($1, $2, $3, 'vendor_unshared', 0, $4)")
+        .bind(id.0)
+        .bind(to_db(now))
+        .bind(actor.0)
+        .bind(json!({"vendor": vendor}).to_string())
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
 }

@@ -32,6 +32,11 @@ impl Role {
         }
     }
 
+    /// Staff (administrators and agents): they see every organisation and work support lines.
+    pub fn is_staff(self) -> bool {
+        matches!(self, Role::Admin | Role::Agent)
+    }
+
     pub(crate) fn parse(s: &str) -> Result<Role, StoreError> {
         match s {
             "admin" => Ok(Role::Admin),
@@ -59,7 +64,7 @@ pub struct Viewer {
 impl Viewer {
     /// Staff: administrators and agents see every organisation.
     pub fn is_staff(&self) -> bool {
-        matches!(self.role, Role::Admin | Role::Agent)
+        self.role.is_staff()
     }
 
     pub(crate) fn require_admin(&self) -> Result<(), StoreError> {

@@ -70,6 +70,7 @@ impl TestApp {
             secure_cookies: false,
             classifier: Default::default(),
             live: Default::default(),
+            trusted_proxies: Default::default(),
         };
         tokio::spawn(async move {
             let _ = tierline_web::serve(listener, state, async {

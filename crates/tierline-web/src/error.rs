@@ -33,6 +33,9 @@ pub enum ApiError {
     /// Too many attempts; retry after this many seconds.
     #[error("too many failed attempts; try again in {0} seconds")]
     TooManyRequests(u64),
+    /// Too much of this at once; retry after this many seconds.
+    #[error("the server is busy; try again in {0} seconds")]
+    Busy(u64),
     /// Authenticated, but not allowed.
     #[error("{0}")]
     Forbidden(String),
@@ -102,6 +105,7 @@ impl ApiError {
             ApiError::BadRequest(_) => StatusCode::BAD_REQUEST,
             ApiError::Unauthorized | ApiError::BadCredentials => StatusCode::UNAUTHORIZED,
             ApiError::TooManyRequests(_) => StatusCode::TOO_MANY_REQUESTS,
+            ApiError::Busy(_) => StatusCode::SERVICE_UNAVAILABLE,
             ApiError::Forbidden(_) => StatusCode::FORBIDDEN,
             ApiError::NotFound => StatusCode::NOT_FOUND,
             ApiError::Conflict(_) => StatusCode::CONFLICT,
@@ -150,7 +154,7 @@ impl IntoResponse for ApiError {
                 .headers_mut()
                 .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
         }
-        if let ApiError::TooManyRequests(secs) = &self
+        if let ApiError::TooManyRequests(secs) | ApiError::Busy(secs) = &self
             && let Ok(v) = HeaderValue::from_str(&secs.to_string())
         {
             response.headers_mut().insert(header::RETRY_AFTER, v);
@@ -168,6 +172,7 @@ impl From<StoreError> for ApiError {
             StoreError::Conflict(what) => ApiError::Conflict(format!("{what} already exists")),
             StoreError::BadCredentials => ApiError::BadCredentials,
             StoreError::RateLimited(secs) => ApiError::TooManyRequests(secs),
+            StoreError::Busy(secs) => ApiError::Busy(secs),
             e @ (StoreError::Database(_) | StoreError::Migrate(_) | StoreError::Corrupt(_)) => {
                 ApiError::internal(e)
             }

@@ -4,6 +4,7 @@
 mod api;
 mod auth;
 pub mod classifier;
+mod client;
 mod error;
 mod extract;
 mod health;
@@ -22,6 +23,7 @@ use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::trace::TraceLayer;
 
+pub use client::TrustedProxies;
 pub use error::ApiError;
 pub use tierline_store::{Clock, SystemClock};
 
@@ -41,6 +43,8 @@ pub struct AppState {
     pub classifier: Arc<classifier::ClassifierService>,
     /// Ticket changes for live pages.
     pub live: ui::Live,
+    /// Reverse proxies whose forwarded client address is believed (none by default).
+    pub trusted_proxies: TrustedProxies,
 }
 
 impl std::fmt::Debug for AppState {

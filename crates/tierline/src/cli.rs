@@ -64,6 +64,11 @@ pub struct ServeArgs {
     /// Classifier confidence under which a new ticket waits on line 1 for qualification (0 to 1).
     #[arg(long, env = "TIERLINE_CLASSIFY_THRESHOLD", default_value_t = tierline_classify::DEFAULT_THRESHOLD)]
     pub classify_threshold: f32,
+    /// A reverse proxy (an address or a CIDR network) whose `X-Forwarded-For` names the client,
+    /// for per-client limits; repeat it or separate with commas. None by default: the TCP peer
+    /// is the client.
+    #[arg(long = "trusted-proxy", env = "TIERLINE_TRUSTED_PROXY", value_delimiter = ',', value_parser = tierline_web::TrustedProxies::parse_one)]
+    pub trusted_proxy: Vec<ipnet::IpNet>,
     /// Log format: text or json.
     #[arg(long, env = "TIERLINE_LOG_FORMAT", default_value = "text", value_parser = ["text", "json"])]
     pub log_format: String,
@@ -215,6 +220,7 @@ pub fn run() -> ExitCode {
                     args.listen,
                     args.secure_cookies,
                     args.classify_threshold,
+                    tierline_web::TrustedProxies::new(args.trusted_proxy),
                     &args.monitor,
                 ))
             })

@@ -35,6 +35,7 @@ pub async fn serve(
     listen: SocketAddr,
     secure_cookies: bool,
     classify_threshold: f32,
+    trusted_proxies: tierline_web::TrustedProxies,
     monitor: &crate::cli::MonitorArgs,
 ) -> anyhow::Result<()> {
     let started = std::time::Instant::now();
@@ -85,6 +86,7 @@ pub async fn serve(
             classify_threshold,
         )),
         live: Default::default(),
+        trusted_proxies,
     };
     let served = tierline_web::serve(listener, state, shutdown_signal()).await;
     let _ = stop_tx.send(true);

@@ -1,9 +1,7 @@
 //! Signing in and out of the web app: a password for a session cookie.
 
-use std::net::SocketAddr;
-
 use axum::Json;
-use axum::extract::{ConnectInfo, State};
+use axum::extract::State;
 use axum::http::header::SET_COOKIE;
 use axum::http::request::Parts;
 use axum::http::{HeaderValue, StatusCode};
@@ -13,6 +11,7 @@ use serde::{Deserialize, Serialize};
 use tierline_store::User;
 
 use crate::auth::{SESSION_COOKIE, session_cookie};
+use crate::client::ClientIp;
 use crate::extract::ApiJson;
 use crate::{ApiError, AppState};
 
@@ -39,15 +38,15 @@ pub(crate) fn cookie(value: &str, max_age: i64, secure: bool) -> Result<HeaderVa
     .map_err(ApiError::internal)
 }
 
-#[utoipa::path(post, path = "/api/v1/session", tag = "session", summary = "Sign in with a password; the session is in an HttpOnly cookie", request_body = SignIn, responses((status = 201, description = "Signed in; Set-Cookie holds the session", body = SignedIn), (status = "4XX", description = "Wrong email or password (401), too many attempts (429, with Retry-After)", body = crate::error::Problem, content_type = "application/problem+json")))]
+#[utoipa::path(post, path = "/api/v1/session", tag = "session", summary = "Sign in with a password; the session is in an HttpOnly cookie", request_body = SignIn, responses((status = 201, description = "Signed in; Set-Cookie holds the session", body = SignedIn), (status = "4XX", description = "Wrong email or password (401), too many attempts (429, with Retry-After); 503 with Retry-After when too many sign-ins are being checked at once", body = crate::error::Problem, content_type = "application/problem+json")))]
 pub async fn sign_in(
     State(s): State<AppState>,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    ClientIp(client): ClientIp,
     ApiJson(b): ApiJson<SignIn>,
 ) -> Result<Response, ApiError> {
     let session = s
         .store
-        .sign_in(&b.email, &b.password, &peer.ip().to_string(), s.clock.now())
+        .sign_in(&b.email, &b.password, &client.to_string(), s.clock.now())
         .await?;
     let user = s
         .store

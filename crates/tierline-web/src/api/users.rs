@@ -118,7 +118,8 @@ pub struct UserPatch {
     name: Option<String>,
     #[serde(default)]
     lines: Option<Vec<Line>>,
-    /// Disabling stops the user's tokens and sessions at once.
+    /// Disabling ends the user's sessions and revokes their tokens for good; a new password ends
+    /// their sessions (but the one making the change).
     #[serde(default)]
     disabled: Option<bool>,
     #[serde(default)]
@@ -130,6 +131,7 @@ pub async fn update(
     State(s): State<AppState>,
     Auth(v): Auth,
     ApiPath(id): ApiPath<i64>,
+    headers: axum::http::HeaderMap,
     ApiJson(b): ApiJson<UserPatch>,
 ) -> Result<Json<User>, ApiError> {
     let change = tierline_store::UserChange {
@@ -137,6 +139,7 @@ pub async fn update(
         lines: b.lines,
         disabled: b.disabled,
         password: b.password,
+        keep_session: crate::auth::cookie(&headers, crate::auth::SESSION_COOKIE),
     };
     Ok(Json(
         s.store

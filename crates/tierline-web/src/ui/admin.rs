@@ -216,6 +216,7 @@ pub async fn update_user(
         },
         disabled: one("disabled").map(|d| d == "true"),
         password: opt(&one("password")).map(str::to_owned),
+        keep_session: crate::auth::cookie(&headers, crate::auth::SESSION_COOKIE),
     };
     s.store
         .update_user(v, UserId(id), change, s.clock.now())

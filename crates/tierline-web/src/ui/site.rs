@@ -1,10 +1,8 @@
 //! The public site (what tierline offers, and a form for prospects), signing in and out, and a
 //! user's language and time zone.
 
-use std::net::SocketAddr;
-
 use askama::Template;
-use axum::extract::{ConnectInfo, Query, State};
+use axum::extract::{Query, State};
 use axum::http::header::SET_COOKIE;
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -15,6 +13,7 @@ use super::ctx::{Ctx, LANG_COOKIE};
 use super::form::{PageForm, local_path, opt};
 use super::i18n::Lang;
 use crate::auth::SESSION_COOKIE;
+use crate::client::ClientIp;
 use crate::error::PageError;
 use crate::{ApiError, AppState};
 
@@ -58,7 +57,7 @@ pub struct LeadForm {
 
 pub async fn lead(
     State(s): State<AppState>,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    ClientIp(client): ClientIp,
     headers: HeaderMap,
     ctx: Ctx,
     PageForm(f): PageForm<LeadForm>,
@@ -74,7 +73,7 @@ pub async fn lead(
     };
     if !f.website.is_empty() {
         // A bot: it sees the same thanks a person does, and nothing is stored.
-        tracing::info!(client = %peer.ip(), "a lead form with the honeypot filled in was dropped");
+        tracing::info!(client = %client, "a lead form with the honeypot filled in was dropped");
         return page.ctx.page(page.render());
     }
     let status = match s
@@ -83,7 +82,7 @@ pub async fn lead(
             &f.name,
             &f.phone,
             &f.need,
-            &peer.ip().to_string(),
+            &client.to_string(),
             s.clock.now(),
         )
         .await
@@ -149,7 +148,7 @@ fn landing(role: Role) -> &'static str {
 
 pub async fn login(
     State(s): State<AppState>,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    ClientIp(client): ClientIp,
     headers: HeaderMap,
     ctx: Ctx,
     PageForm(f): PageForm<LoginForm>,
@@ -158,7 +157,7 @@ pub async fn login(
     let now = s.clock.now();
     match s
         .store
-        .sign_in(&f.email, &f.password, &peer.ip().to_string(), now)
+        .sign_in(&f.email, &f.password, &client.to_string(), now)
         .await
     {
         Ok(session) => {
@@ -174,13 +173,19 @@ pub async fn login(
             );
             Ok(r)
         }
-        Err(e @ (StoreError::BadCredentials | StoreError::RateLimited(_))) => {
-            let (key, status) = match e {
-                StoreError::RateLimited(_) => ("login-too-many", StatusCode::TOO_MANY_REQUESTS),
-                _ => ("login-failed", StatusCode::UNAUTHORIZED),
+        Err(
+            e @ (StoreError::BadCredentials | StoreError::RateLimited(_) | StoreError::Busy(_)),
+        ) => {
+            let (error, status) = match e {
+                StoreError::RateLimited(secs) => (
+                    ctx.t1("login-too-many", "minutes", secs.div_ceil(60)),
+                    StatusCode::TOO_MANY_REQUESTS,
+                ),
+                StoreError::Busy(_) => (ctx.t("login-busy"), StatusCode::SERVICE_UNAVAILABLE),
+                _ => (ctx.t("login-failed"), StatusCode::UNAUTHORIZED),
             };
             let page = Login {
-                error: Some(ctx.t(key)),
+                error: Some(error),
                 next: local_path(opt(&f.next), ""),
                 email: f.email,
                 ctx,

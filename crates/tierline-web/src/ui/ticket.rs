@@ -51,6 +51,10 @@ struct TicketPage {
     groups: Vec<(i64, String)>,
     group: i64,
     vendor: Option<VendorBlock>,
+    /// Vendor contacts a line-4 ticket can be shared with (staff only).
+    vendor_contacts: Vec<(i64, String)>,
+    /// The contact it is shared with now, 0 for none.
+    vendor_contact: i64,
     can_escalate: bool,
     is_vendor: bool,
 }
@@ -161,6 +165,17 @@ pub async fn page(
         Vec::new()
     };
     let vendor = s.store.vendor(&v, sh.t.id).await.unwrap_or(None);
+    let vendor_contacts = if v.is_staff() {
+        s.store
+            .users(&v)
+            .await?
+            .into_iter()
+            .filter(|u| u.role == Role::Vendor && !u.disabled)
+            .map(|u| (u.id.0, u.name))
+            .collect()
+    } else {
+        Vec::new()
+    };
     let groups = if v.is_staff() {
         s.store
             .groups(&v)
@@ -187,7 +202,12 @@ pub async fn page(
         t: sh.t,
         next_statuses,
         agents,
+        vendor_contact: vendor
+            .as_ref()
+            .and_then(|b| b.contact_id)
+            .map_or(0, |c| c.0),
         vendor,
+        vendor_contacts,
         ctx,
     };
     page.ctx.page(page.render())
@@ -411,6 +431,9 @@ pub struct VendorForm {
     external_ref: Option<String>,
     vendor_status: Option<String>,
     promise: Option<String>,
+    /// The vendor contact to share with; empty ends the share.
+    #[serde(default)]
+    contact_id: Option<String>,
 }
 
 pub async fn vendor(
@@ -429,7 +452,14 @@ pub async fn vendor(
         vendor_status: opt(&f.vendor_status).map(str::to_owned),
         promise: opt(&f.promise).map(str::to_owned),
         promised_by: existing.as_ref().and_then(|e| e.promised_by),
-        contact_id: existing.and_then(|e| e.contact_id),
+        contact_id: match opt(&f.contact_id) {
+            None => None,
+            Some(c) => {
+                Some(UserId(c.parse().map_err(|_| {
+                    ApiError::field("contact_id", "no such vendor contact")
+                })?))
+            }
+        },
     };
     s.store
         .set_vendor(v, TicketId(id), block, s.clock.now())

@@ -108,7 +108,7 @@ pub fn events(ctx: &Ctx, events: &[TicketEvent], users: &HashMap<i64, String>) -
                         _ => String::new(),
                     },
                 ),
-                "vendor" => (String::new(), text(d, "vendor")),
+                "vendor" | "vendor_unshared" => (String::new(), text(d, "vendor")),
                 _ => (String::new(), String::new()),
             };
             EventView {

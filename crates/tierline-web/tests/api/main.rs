@@ -14,6 +14,7 @@ mod flow;
 mod isolation;
 mod monitoring;
 mod pages;
+mod probing;
 
 use std::future::Future;
 use std::pin::Pin;
@@ -44,5 +45,7 @@ fn main() {
         story!(pages::a_vendor_contact_sees_only_the_escalation_shared_with_it),
         story!(monitoring::alert_webhooks_open_repeat_and_resolve_incidents),
         story!(monitoring::monitors_are_for_staff_to_set_and_customers_to_see),
+        story!(probing::a_vendor_loses_the_ticket_when_it_leaves_line_4),
+        story!(probing::agents_clear_a_vendor_contact_at_any_line),
     ]);
 }
