@@ -18,6 +18,9 @@ pub struct TicketChange {
     pub customer_id: CustomerId,
     /// Its line now.
     pub line: Line,
+    /// Whether the change is one the customer sees (a reply, a status), or internal (a note, an
+    /// escalation): a customer's page hears only of the first.
+    pub public: bool,
 }
 
 impl Store {
@@ -36,7 +39,7 @@ impl Store {
         limit: i64,
     ) -> Result<Vec<TicketChange>, StoreError> {
         let rows = sqlx::query(
-            "SELECT e.id, e.ticket_id, t.customer_id, t.line FROM ticket_events e \
+            "SELECT e.id, e.ticket_id, t.customer_id, t.line, e.public FROM ticket_events e \
              JOIN tickets t ON t.id = e.ticket_id WHERE e.id > $1 ORDER BY e.id LIMIT $2",
         )
         .bind(after)
@@ -51,6 +54,7 @@ impl Store {
                     customer_id: CustomerId(r.try_get("customer_id")?),
                     line: Line::try_from(r.try_get::<i64, _>("line")?)
                         .map_err(|_| StoreError::Corrupt("line".to_owned()))?,
+                    public: r.try_get::<i64, _>("public")? != 0,
                 })
             })
             .collect()

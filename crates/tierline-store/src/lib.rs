@@ -37,7 +37,9 @@ mod search;
 pub mod secrets;
 mod sessions;
 mod stats;
-pub use sessions::{NewSession, SESSION_LIFETIME};
+pub use sessions::{
+    CLIENT_FREE_FAILURES, MAX_CLIENT_DELAY, MAX_FAILURES_PER_EMAIL, NewSession, SESSION_LIFETIME,
+};
 pub use stats::DeskStats;
 mod tickets;
 mod time;
@@ -61,7 +63,7 @@ pub use monitors::{
     CreatedMonitor, DueMonitor, Monitor, MonitorId, MonitorSettings, next_slot, phase_ns,
     trusted_for,
 };
-pub use pool::{Backend, Store};
+pub use pool::{Backend, SqliteSync, Store};
 pub use tickets::{NewTicket, TicketFilter, TicketPage};
 pub use timers::{FiredTimer, OutboxMessage};
 pub use users::{NewUser, UserChange};

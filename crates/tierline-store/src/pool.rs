@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::migrate::Migrator;
-use sqlx::{Any, AnyPool, Executor, Transaction};
+use sqlx::{Any, AnyPool, Executor, Row, Transaction};
 
 use crate::StoreError;
 
@@ -41,10 +41,43 @@ pub struct Store {
     pub(crate) verifications: std::sync::Arc<tokio::sync::Semaphore>,
 }
 
+/// How SQLite makes a commit durable.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum SqliteSync {
+    /// Every commit is on disk before it is acknowledged (`synchronous = FULL`): a request the
+    /// desk answered survives a crash and a power loss. The default.
+    #[default]
+    Full,
+    /// Commits reach the disk at the next checkpoint (`synchronous = NORMAL`): faster, safe
+    /// against a crash of the process, but a power loss can lose the last acknowledged
+    /// commits. Only for a desk that accepts that.
+    Normal,
+}
+
+impl SqliteSync {
+    fn pragmas(self) -> &'static str {
+        match self {
+            SqliteSync::Full => {
+                "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; \
+                 PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000;"
+            }
+            SqliteSync::Normal => {
+                "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; \
+                 PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000;"
+            }
+        }
+    }
+}
+
 impl Store {
     /// Connects to `url`: `postgres://…`, `sqlite://PATH`, `sqlite:PATH` or a plain file path
     /// (an SQLite file, created if missing).
     pub async fn connect(url: &str) -> Result<Store, StoreError> {
+        Store::connect_with(url, SqliteSync::Full).await
+    }
+
+    /// [`Store::connect`], choosing how SQLite makes commits durable (PostgreSQL ignores it).
+    pub async fn connect_with(url: &str, sync: SqliteSync) -> Result<Store, StoreError> {
         sqlx::any::install_default_drivers();
         let (backend, url) = normalise(url);
         let options = AnyConnectOptions::from_str(&url)?;
@@ -54,13 +87,9 @@ impl Store {
                     AnyPoolOptions::new()
                         .max_connections(max)
                         .acquire_timeout(Duration::from_secs(30))
-                        .after_connect(|conn, _| {
+                        .after_connect(move |conn, _| {
                             Box::pin(async move {
-                                conn.execute(
-                                    "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; \
-                                     PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000;",
-                                )
-                                .await?;
+                                conn.execute(sync.pragmas()).await?;
                                 Ok(())
                             })
                         })
@@ -103,6 +132,18 @@ impl Store {
     /// The backend.
     pub fn backend(&self) -> Backend {
         self.backend
+    }
+
+    /// SQLite's `synchronous` setting on the writer (0 off, 1 normal, 2 full, 3 extra); `None`
+    /// on PostgreSQL, which always waits for its log.
+    pub async fn sqlite_synchronous(&self) -> Result<Option<i64>, StoreError> {
+        if self.backend != Backend::Sqlite {
+            return Ok(None);
+        }
+        let row = sqlx::query("PRAGMA synchronous")
+            .fetch_one(&self.writer)
+            .await?;
+        Ok(Some(row.try_get(0)?))
     }
 
     /// Whether the database answers.

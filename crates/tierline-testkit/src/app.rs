@@ -53,6 +53,15 @@ pub struct TestApp {
 impl TestApp {
     /// Starts the app on `backend`, at `now` by its clock.
     pub async fn spawn(backend: Backend, now: Timestamp) -> TestApp {
+        TestApp::spawn_with(backend, now, |_| {}).await
+    }
+
+    /// [`TestApp::spawn`], with the app's state changed first (trusted proxies, limits).
+    pub async fn spawn_with(
+        backend: Backend,
+        now: Timestamp,
+        configure: impl FnOnce(&mut AppState),
+    ) -> TestApp {
         // reqwest is built without a crypto provider of its own (ring is the project's one):
         // installed here, as the binary does at start-up.
         let _ = rustls::crypto::ring::default_provider().install_default();
@@ -64,7 +73,7 @@ impl TestApp {
             .expect("a loopback port");
         let addr = listener.local_addr().expect("an address");
         let (tx, rx) = tokio::sync::oneshot::channel::<()>();
-        let state = AppState {
+        let mut state = AppState {
             store: store.clone(),
             clock: clock.clone(),
             secure_cookies: false,
@@ -72,6 +81,7 @@ impl TestApp {
             live: Default::default(),
             trusted_proxies: Default::default(),
         };
+        configure(&mut state);
         tokio::spawn(async move {
             let _ = tierline_web::serve(listener, state, async {
                 let _ = rx.await;

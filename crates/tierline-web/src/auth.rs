@@ -55,7 +55,7 @@ impl FromRequestParts<AppState> for Auth {
             .viewer_for_session(&secret, state.clock.now())
             .await?
             .ok_or(ApiError::Unauthorized)?;
-        if !parts.method.is_safe() && !same_origin_parts(parts) {
+        if !parts.method.is_safe() && !same_origin(&parts.headers, state.secure_cookies) {
             return Err(ApiError::Forbidden(
                 "a cookie-authenticated change must come from this site".to_owned(),
             ));
@@ -65,13 +65,10 @@ impl FromRequestParts<AppState> for Auth {
 }
 
 /// Browsers send `Origin` on cross-site requests that change something; when present it must
-/// name this host. (SameSite=Lax already keeps the cookie off most of them.)
-pub(crate) fn same_origin_parts(parts: &Parts) -> bool {
-    same_origin(&parts.headers)
-}
-
-/// See [`same_origin_parts`].
-pub(crate) fn same_origin(headers: &axum::http::HeaderMap) -> bool {
+/// be this site: this host, and the scheme it is served over (`https` when `secure`, which is
+/// what `--secure-cookies` says; `http` otherwise), so a plain-HTTP page on the same host cannot
+/// post to the HTTPS one. (SameSite=Lax already keeps the cookie off most cross-site requests.)
+pub(crate) fn same_origin(headers: &axum::http::HeaderMap, secure: bool) -> bool {
     let Some(origin) = headers.get(ORIGIN).and_then(|v| v.to_str().ok()) else {
         return true;
     };
@@ -79,7 +76,8 @@ pub(crate) fn same_origin(headers: &axum::http::HeaderMap) -> bool {
         .get(HOST)
         .and_then(|v| v.to_str().ok())
         .unwrap_or_default();
+    let scheme = if secure { "https" } else { "http" };
     origin
         .split_once("://")
-        .is_some_and(|(_, rest)| rest == host)
+        .is_some_and(|(s, rest)| s.eq_ignore_ascii_case(scheme) && rest.eq_ignore_ascii_case(host))
 }

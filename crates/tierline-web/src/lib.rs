@@ -7,6 +7,7 @@ pub mod classifier;
 mod client;
 mod error;
 mod extract;
+mod headers;
 mod health;
 mod metrics;
 mod openapi;
@@ -66,6 +67,10 @@ pub fn router(state: AppState) -> Router {
         .fallback(ui::fallback)
         .route_layer(axum::middleware::from_fn(metrics::track))
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            headers::security_headers,
+        ))
         .layer(CatchPanicLayer::custom(|_| {
             ApiError::internal("a handler panicked").into_response_now()
         }))

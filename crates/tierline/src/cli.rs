@@ -69,6 +69,10 @@ pub struct ServeArgs {
     /// is the client.
     #[arg(long = "trusted-proxy", env = "TIERLINE_TRUSTED_PROXY", value_delimiter = ',', value_parser = tierline_web::TrustedProxies::parse_one)]
     pub trusted_proxy: Vec<ipnet::IpNet>,
+    /// How SQLite makes an acknowledged request durable: `full` (on disk before the answer; the
+    /// default) or `normal` (faster; survives a crash of tierline but not a power loss).
+    #[arg(long, env = "TIERLINE_SQLITE_SYNCHRONOUS", default_value = "full", value_parser = ["full", "normal"])]
+    pub sqlite_synchronous: String,
     /// Log format: text or json.
     #[arg(long, env = "TIERLINE_LOG_FORMAT", default_value = "text", value_parser = ["text", "json"])]
     pub log_format: String,
@@ -221,6 +225,11 @@ pub fn run() -> ExitCode {
                     args.secure_cookies,
                     args.classify_threshold,
                     tierline_web::TrustedProxies::new(args.trusted_proxy),
+                    if args.sqlite_synchronous == "normal" {
+                        tierline_store::SqliteSync::Normal
+                    } else {
+                        tierline_store::SqliteSync::Full
+                    },
                     &args.monitor,
                 ))
             })

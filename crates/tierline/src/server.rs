@@ -9,7 +9,12 @@ use tierline_web::{AppState, SystemClock};
 
 /// Opens the database (creating an SQLite file if needed) and applies the migrations.
 pub async fn open(db: &str) -> anyhow::Result<Store> {
-    let store = Store::connect(db)
+    open_with(db, tierline_store::SqliteSync::Full).await
+}
+
+/// [`open`], with SQLite's durability chosen (`serve --sqlite-synchronous`).
+pub async fn open_with(db: &str, sync: tierline_store::SqliteSync) -> anyhow::Result<Store> {
+    let store = Store::connect_with(db, sync)
         .await
         .with_context(|| format!("cannot open the database {}", redact(db)))?;
     store
@@ -36,12 +41,20 @@ pub async fn serve(
     secure_cookies: bool,
     classify_threshold: f32,
     trusted_proxies: tierline_web::TrustedProxies,
+    sync: tierline_store::SqliteSync,
     monitor: &crate::cli::MonitorArgs,
 ) -> anyhow::Result<()> {
     let started = std::time::Instant::now();
     // One crypto backend, ring, for every TLS client in the process (reqwest looks it up).
     tierline_monitor::install_crypto_provider();
-    let store = open(db).await?;
+    let store = open_with(db, sync).await?;
+    if sync == tierline_store::SqliteSync::Normal
+        && store.backend() == tierline_store::Backend::Sqlite
+    {
+        tracing::warn!(
+            "SQLite runs with synchronous = NORMAL: a power loss can lose the last acknowledged requests"
+        );
+    }
     let listener = tokio::net::TcpListener::bind(listen)
         .await
         .with_context(|| format!("cannot listen on {listen}"))?;

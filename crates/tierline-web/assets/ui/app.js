@@ -37,6 +37,15 @@
       if (st) st.textContent = w[state];
     });
   }
+  // "Go back" on error pages: the previous page when there is one (a link, as the
+  // Content-Security-Policy allows no javascript: URLs), the home page otherwise.
+  function backLinks() {
+    document.querySelectorAll("a[data-back]").forEach(function (a) {
+      if (history.length < 2) return;
+      a.addEventListener("click", function (e) { e.preventDefault(); history.back(); });
+    });
+  }
+  document.addEventListener("DOMContentLoaded", backLinks);
   document.addEventListener("DOMContentLoaded", tick);
   document.addEventListener("htmx:afterSwap", tick);
   setInterval(tick, 1000);

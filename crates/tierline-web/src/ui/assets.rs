@@ -30,6 +30,16 @@ const FILES: &[(&str, &str, &str)] = &[
         include_str!("../../assets/ui/htmx-sse.js"),
     ),
     (
+        "api-docs.css",
+        "text/css; charset=utf-8",
+        include_str!("../../assets/ui/api-docs.css"),
+    ),
+    (
+        "api-docs.js",
+        "text/javascript; charset=utf-8",
+        include_str!("../../assets/ui/api-docs.js"),
+    ),
+    (
         "icon.svg",
         "image/svg+xml",
         include_str!("../../assets/ui/icon.svg"),

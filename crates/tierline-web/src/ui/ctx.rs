@@ -170,7 +170,7 @@ impl Ctx {
                 .zip(self.csrf.bytes())
                 .fold(0u8, |acc, (a, b)| acc | (a ^ b))
                 == 0;
-        if !ok || !same_origin(headers) {
+        if !ok || !same_origin(headers, self.secure) {
             return Err(PageError(ApiError::Forbidden(
                 "the form has expired or did not come from this site; reload the page and try again"
                     .to_owned(),

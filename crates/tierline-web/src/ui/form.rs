@@ -38,9 +38,20 @@ pub fn encode(s: &str) -> String {
 /// A local path to return to after a form: only our own paths, never another site.
 pub fn local_path(next: Option<&str>, fallback: &str) -> String {
     match next {
-        Some(p) if p.starts_with('/') && !p.starts_with("//") && !p.contains('\\') => p.to_owned(),
+        Some(p) if is_plain_local_path(p) => p.to_owned(),
         _ => fallback.to_owned(),
     }
+}
+
+/// A path on this site and nothing else: it starts with one `/` and holds only printable ASCII
+/// other than `\`. Browsers drop tabs and newlines and read `\` as `/`, so `/<TAB>/evil.example`
+/// or `/\evil.example` would leave the site; none of those characters gets through.
+fn is_plain_local_path(p: &str) -> bool {
+    let mut chars = p.chars();
+    chars.next() == Some('/')
+        && !matches!(chars.next(), Some('/' | '\\'))
+        && p.len() <= 2048
+        && p.chars().all(|c| c.is_ascii_graphic() && c != '\\')
 }
 
 /// An empty form field is no value.

@@ -50,9 +50,12 @@ impl Live {
             }
             let after = match cursor {
                 Some(c) => c,
-                None => match store.last_event_id().await {
-                    Ok(c) => {
+                None => match start(&store).await {
+                    Ok((c, already)) => {
+                        // What was committed before anyone watched is not news: the page
+                        // that subscribed was rendered after it.
                         cursor = Some(c);
+                        sent = already;
                         continue;
                     }
                     Err(e) => {
@@ -84,6 +87,22 @@ impl Live {
 /// How many timeline ids behind the newest each read looks again.
 const LOOK_BACK: i64 = 200;
 
+/// Where a follower starts: the newest id, and the ids of the look-back window already
+/// committed, so the first read passes on only what commits from now on.
+async fn start(
+    store: &Store,
+) -> Result<(i64, std::collections::BTreeSet<i64>), tierline_store::StoreError> {
+    let newest = store.last_event_id().await?;
+    let already = store
+        .changes_since(newest - LOOK_BACK, 500)
+        .await?
+        .into_iter()
+        .map(|c| c.event_id)
+        .filter(|&id| id <= newest)
+        .collect();
+    Ok((newest, already))
+}
+
 #[derive(Debug, serde::Deserialize)]
 pub struct EventsQuery {
     /// Only this ticket's changes (a ticket's own page).
@@ -108,7 +127,7 @@ pub async fn events(
                     Ok(c) => {
                         let visible = match viewer.role {
                             Role::Admin | Role::Agent => true,
-                            Role::Customer => viewer.customer_id == Some(c.customer_id),
+                            Role::Customer => c.public && viewer.customer_id == Some(c.customer_id),
                             Role::Vendor => false,
                         } && q.ticket.is_none_or(|t| t == c.ticket_id.0);
                         if visible {

@@ -47,5 +47,13 @@ fn main() {
         story!(monitoring::monitors_are_for_staff_to_set_and_customers_to_see),
         story!(probing::a_vendor_loses_the_ticket_when_it_leaves_line_4),
         story!(probing::agents_clear_a_vendor_contact_at_any_line),
+        story!(probing::a_burst_of_sign_ins_gets_no_more_password_checks_than_the_limit),
+        story!(probing::a_password_change_ends_other_sessions_and_disabling_revokes_tokens),
+        story!(probing::sign_in_and_language_redirects_stay_on_plain_local_paths),
+        story!(probing::pages_carry_browser_security_headers),
+        story!(probing::the_origin_check_compares_the_scheme),
+        story!(probing::sqlite_acknowledges_a_request_only_once_it_is_on_disk),
+        story!(probing::behind_a_trusted_proxy_limits_count_the_forwarded_client),
+        story!(probing::live_updates_send_only_what_is_new_and_visible),
     ]);
 }

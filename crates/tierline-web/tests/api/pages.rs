@@ -11,25 +11,25 @@ use tierline_store::Backend;
 
 use crate::desk::{Desk, ok};
 
-const PASSWORD: &str = "a long enough password";
+pub(crate) const PASSWORD: &str = "a long enough password";
 
 /// A browser: a cookie jar, no redirects followed, the last page's CSRF token.
-struct Browser {
-    http: reqwest::Client,
-    base: String,
-    cookies: HashMap<String, String>,
-    csrf: String,
+pub(crate) struct Browser {
+    pub(crate) http: reqwest::Client,
+    pub(crate) base: String,
+    pub(crate) cookies: HashMap<String, String>,
+    pub(crate) csrf: String,
     lang: &'static str,
 }
 
-struct Page {
-    status: StatusCode,
-    headers: HeaderMap,
-    body: String,
+pub(crate) struct Page {
+    pub(crate) status: StatusCode,
+    pub(crate) headers: HeaderMap,
+    pub(crate) body: String,
 }
 
 impl Browser {
-    fn new(d: &Desk, lang: &'static str) -> Browser {
+    pub(crate) fn new(d: &Desk, lang: &'static str) -> Browser {
         Browser {
             http: reqwest::Client::builder()
                 .redirect(reqwest::redirect::Policy::none())
@@ -42,7 +42,7 @@ impl Browser {
         }
     }
 
-    fn cookie_header(&self) -> String {
+    pub(crate) fn cookie_header(&self) -> String {
         self.cookies
             .iter()
             .map(|(k, v)| format!("{k}={v}"))
@@ -50,7 +50,7 @@ impl Browser {
             .join("; ")
     }
 
-    async fn keep(&mut self, r: reqwest::Response) -> Page {
+    pub(crate) async fn keep(&mut self, r: reqwest::Response) -> Page {
         for c in r.headers().get_all(SET_COOKIE) {
             let c = c.to_str().unwrap();
             let (kv, _) = c.split_once(';').unwrap_or((c, ""));
@@ -75,7 +75,7 @@ impl Browser {
         }
     }
 
-    async fn get(&mut self, path: &str) -> Page {
+    pub(crate) async fn get(&mut self, path: &str) -> Page {
         let r = self
             .http
             .get(format!("{}{path}", self.base))
@@ -88,11 +88,11 @@ impl Browser {
     }
 
     /// Posts a form; `csrf: false` leaves the token out.
-    async fn post(&mut self, path: &str, form: &[(&str, &str)], csrf: bool) -> Page {
+    pub(crate) async fn post(&mut self, path: &str, form: &[(&str, &str)], csrf: bool) -> Page {
         self.post_from(path, form, csrf, None).await
     }
 
-    async fn post_from(
+    pub(crate) async fn post_from(
         &mut self,
         path: &str,
         form: &[(&str, &str)],
@@ -124,7 +124,7 @@ impl Browser {
         self.keep(r).await
     }
 
-    async fn sign_in(&mut self, email: &str) {
+    pub(crate) async fn sign_in(&mut self, email: &str) {
         self.get("/login").await;
         let p = self
             .post("/login", &[("email", email), ("password", PASSWORD)], true)
@@ -145,7 +145,7 @@ fn urlencode(s: &str) -> String {
         .collect()
 }
 
-async fn set_password(d: &Desk, id: i64) {
+pub(crate) async fn set_password(d: &Desk, id: i64) {
     ok(
         &d.app,
         "PATCH",
@@ -498,7 +498,7 @@ pub async fn pages_forms_and_their_protections(backend: Backend) {
 }
 
 /// Reads server-sent events until one whose data names `ticket`, or gives up.
-async fn wait_for_event(resp: &mut reqwest::Response, ticket: i64) -> Option<String> {
+pub(crate) async fn wait_for_event(resp: &mut reqwest::Response, ticket: i64) -> Option<String> {
     let mut seen = String::new();
     let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
     while let Ok(Ok(Some(chunk))) = tokio::time::timeout_at(deadline, resp.chunk()).await {
