@@ -54,7 +54,7 @@ pub async fn health_and_authentication(backend: Backend) {
             .0,
         404
     );
-    // A disabled user's token stops working at once; enabled again, it works again.
+    // A disabled user's token stops working at once, and for good.
     let off = json!({"disabled": true});
     let ann_path = format!("/api/v1/users/{}", d.ann_id);
     assert_eq!(
@@ -79,8 +79,28 @@ pub async fn health_and_authentication(backend: Backend) {
         json!({"disabled": false, "name": "Ann A."}),
     )
     .await;
+    // Disabling revoked the old token for good (issue 10): a new one works.
     assert_eq!(
-        ok(app, "GET", "/api/v1/me", &d.ann, json!(null)).await["name"],
+        app.call("GET", "/api/v1/me", Some(&d.ann), None).await.0,
+        401
+    );
+    let fresh = ok(
+        app,
+        "POST",
+        &format!("/api/v1/users/{}/tokens", d.ann_id),
+        &d.admin,
+        json!({"name": "after"}),
+    )
+    .await;
+    assert_eq!(
+        ok(
+            app,
+            "GET",
+            "/api/v1/me",
+            fresh["token"].as_str().unwrap(),
+            json!(null)
+        )
+        .await["name"],
         "Ann A."
     );
     let (status, _) = app
