@@ -27,6 +27,7 @@ mod leads;
 mod maintenance;
 mod monitor_changes;
 mod monitors;
+mod password_change;
 pub use groups::Group;
 pub use leads::Lead;
 mod model;
@@ -63,6 +64,7 @@ pub use monitors::{
     CreatedMonitor, DueMonitor, Monitor, MonitorId, MonitorSettings, next_slot, phase_ns,
     trusted_for,
 };
+pub use password_change::MIN_PASSWORD_CHARS;
 pub use pool::{Backend, SqliteSync, Store};
 pub use tickets::{NewTicket, TicketFilter, TicketPage};
 pub use timers::{FiredTimer, OutboxMessage};

@@ -79,63 +79,7 @@ impl Store {
         client: &str,
         now: Timestamp,
     ) -> Result<NewSession, StoreError> {
-        let email = email.trim().to_lowercase();
-        if email.len() > MAX_EMAIL_LEN {
-            return Err(StoreError::BadCredentials);
-        }
-        let attempt = self.reserve_attempt(&email, client, now).await?;
-        if let Err(e) = self.may_attempt(&email, client, &attempt, now).await {
-            self.drop_attempt(&attempt).await?;
-            return Err(e);
-        }
-        let row = sqlx::query("SELECT id, password_hash, disabled FROM users WHERE email = $1")
-            .bind(&email)
-            .fetch_optional(&self.pool)
-            .await?;
-        let (user_id, hash, disabled) = match &row {
-            Some(r) => (
-                Some(UserId(r.try_get("id")?)),
-                r.try_get::<Option<String>, _>("password_hash")?,
-                r.try_get::<i64, _>("disabled")? != 0,
-            ),
-            None => (None, None, false),
-        };
-        let stored = hash.clone().unwrap_or_else(|| decoy_hash().to_owned());
-        let Ok(permit) =
-            tokio::time::timeout(VERIFY_WAIT, self.verifications.clone().acquire_owned()).await
-        else {
-            self.drop_attempt(&attempt).await?;
-            return Err(StoreError::Busy(1));
-        };
-        // argon2 takes tens of milliseconds of CPU: off the async workers, one permit each.
-        let candidate = password.to_owned();
-        let matches = tokio::task::spawn_blocking(move || {
-            let ok = secrets::verify_password(&candidate, &stored);
-            drop(permit);
-            ok
-        })
-        .await
-        .unwrap_or(false)
-            && hash.is_some();
-        let mut tx = self.begin_write().await?;
-        let Some(user_id) = user_id.filter(|_| matches && !disabled) else {
-            // The reservation stays: it is the failure's record.
-            audit::record(
-                &mut tx,
-                now,
-                user_id,
-                "signin.failed",
-                &format!("email:{email}"),
-                &json!({"client": client}),
-            )
-            .await?;
-            tx.commit().await?;
-            return Err(StoreError::BadCredentials);
-        };
-        sqlx::query("DELETE FROM signin_failures WHERE email = $1")
-            .bind(&email)
-            .execute(&mut *tx)
-            .await?;
+        let (user_id, mut tx) = self.check_password(email, password, client, now).await?;
         let (secret, digest) = secrets::new_token();
         let expires_at = now + SESSION_LIFETIME;
         sqlx::query("INSERT INTO sessions (digest, user_id, created_at, expires_at) VALUES ($1, $2, $3, $4)")
@@ -207,6 +151,76 @@ impl Store {
 }
 
 impl Store {
+    /// Checks a password under the sign-in limits (the attempt counted first, the check under
+    /// the store's semaphore); on success the failures of the address are forgotten, and the
+    /// write transaction that did so is handed back to go on with.
+    pub(crate) async fn check_password(
+        &self,
+        email: &str,
+        password: &str,
+        client: &str,
+        now: Timestamp,
+    ) -> Result<(UserId, sqlx::Transaction<'static, sqlx::Any>), StoreError> {
+        let email = email.trim().to_lowercase();
+        if email.len() > MAX_EMAIL_LEN {
+            return Err(StoreError::BadCredentials);
+        }
+        let attempt = self.reserve_attempt(&email, client, now).await?;
+        if let Err(e) = self.may_attempt(&email, client, &attempt, now).await {
+            self.drop_attempt(&attempt).await?;
+            return Err(e);
+        }
+        let row = sqlx::query("SELECT id, password_hash, disabled FROM users WHERE email = $1")
+            .bind(&email)
+            .fetch_optional(&self.pool)
+            .await?;
+        let (user_id, hash, disabled) = match &row {
+            Some(r) => (
+                Some(UserId(r.try_get("id")?)),
+                r.try_get::<Option<String>, _>("password_hash")?,
+                r.try_get::<i64, _>("disabled")? != 0,
+            ),
+            None => (None, None, false),
+        };
+        let stored = hash.clone().unwrap_or_else(|| decoy_hash().to_owned());
+        let Ok(permit) =
+            tokio::time::timeout(VERIFY_WAIT, self.verifications.clone().acquire_owned()).await
+        else {
+            self.drop_attempt(&attempt).await?;
+            return Err(StoreError::Busy(1));
+        };
+        // argon2 takes tens of milliseconds of CPU: off the async workers, one permit each.
+        let candidate = password.to_owned();
+        let matches = tokio::task::spawn_blocking(move || {
+            let ok = secrets::verify_password(&candidate, &stored);
+            drop(permit);
+            ok
+        })
+        .await
+        .unwrap_or(false)
+            && hash.is_some();
+        let mut tx = self.begin_write().await?;
+        let Some(user_id) = user_id.filter(|_| matches && !disabled) else {
+            // The reservation stays: it is the failure's record.
+            audit::record(
+                &mut tx,
+                now,
+                user_id,
+                "signin.failed",
+                &format!("email:{email}"),
+                &json!({"client": client}),
+            )
+            .await?;
+            tx.commit().await?;
+            return Err(StoreError::BadCredentials);
+        };
+        sqlx::query("DELETE FROM signin_failures WHERE email = $1")
+            .bind(&email)
+            .execute(&mut *tx)
+            .await?;
+        Ok((user_id, tx))
+    }
+
     /// Records an attempt before its password is checked; returns its name.
     async fn reserve_attempt(
         &self,

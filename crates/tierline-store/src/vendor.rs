@@ -59,16 +59,16 @@ impl Store {
         viewer.require_staff()?;
         let ticket = self.ticket(viewer, id).await?;
         if ticket.line.number() != 4 {
-            if block.contact_id.is_some() {
-                return Err(StoreError::invalid(
-                    "contact_id",
-                    "a ticket is shared with a vendor contact only on line 4",
-                ));
-            }
             if self.vendor(viewer, id).await?.is_none() {
                 return Err(StoreError::invalid(
                     "line",
                     "escalate the ticket to line 4 before recording a vendor",
+                ));
+            }
+            if block.contact_id.is_some() {
+                return Err(StoreError::invalid(
+                    "contact_id",
+                    "a ticket is shared with a vendor contact only on line 4",
                 ));
             }
         }

@@ -27,7 +27,7 @@ use crate::api::{
         session::sign_in, session::sign_out,
         classify::classify, classify::rules, classify::set_rules,
         groups::list, groups::create, groups::add_member, groups::assign,
-        users::me, users::list, users::get, users::create, users::update, users::tokens, users::create_token, users::revoke_token,
+        users::me, users::change_password, users::list, users::get, users::create, users::update, users::tokens, users::create_token, users::revoke_token,
         customers::list, customers::create, customers::get, customers::systems, customers::create_system,
         customers::contracts, customers::create_contract, customers::contract, customers::consultation,
         tickets::create, tickets::list, tickets::get, tickets::events, tickets::reply, tickets::status,

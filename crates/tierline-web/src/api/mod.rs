@@ -20,6 +20,7 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/session", post(session::sign_in).delete(session::sign_out))
         .route("/me", get(users::me))
+        .route("/me/password", post(users::change_password))
         .route("/classify", post(classify::classify))
         .route(
             "/classifier/rules",

@@ -8,12 +8,45 @@ use tierline_domain::ticket::Line;
 use tierline_store::{CustomerId, NewUser, Role, TokenId, TokenInfo, User, UserId};
 
 use crate::auth::Auth;
+use crate::client::ClientIp;
 use crate::extract::{ApiJson, ApiPath};
 use crate::{ApiError, AppState};
 
 #[utoipa::path(get, path = "/api/v1/me", tag = "users", summary = "The caller", responses((status = 200, description = "Done", body = User), (status = "4XX", description = "A problem: what is wrong, and with which field", body = crate::error::Problem, content_type = "application/problem+json")), security(("bearer" = [])))]
 pub async fn me(State(s): State<AppState>, Auth(v): Auth) -> Result<Json<User>, ApiError> {
     Ok(Json(s.store.user(&v, v.user_id).await?))
+}
+
+/// A new password for the caller, with the current one.
+#[derive(Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PasswordChange {
+    current_password: String,
+    /// At least 10 characters.
+    #[schema(min_length = 10)]
+    new_password: String,
+}
+
+#[utoipa::path(post, path = "/api/v1/me/password", tag = "users", summary = "Change one's own password: every other session ends (API tokens stay)", request_body = PasswordChange, responses((status = 204, description = "Changed"), (status = "4XX", description = "A problem: a wrong current password or a too short new one (422), too many attempts (429, with Retry-After)", body = crate::error::Problem, content_type = "application/problem+json")), security(("bearer" = [])))]
+pub async fn change_password(
+    State(s): State<AppState>,
+    Auth(v): Auth,
+    ClientIp(client): ClientIp,
+    headers: axum::http::HeaderMap,
+    ApiJson(b): ApiJson<PasswordChange>,
+) -> Result<StatusCode, ApiError> {
+    let keep = crate::auth::cookie(&headers, crate::auth::SESSION_COOKIE);
+    s.store
+        .change_own_password(
+            &v,
+            &b.current_password,
+            &b.new_password,
+            keep.as_deref(),
+            &client.to_string(),
+            s.clock.now(),
+        )
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
 }
 
 #[utoipa::path(get, path = "/api/v1/users", tag = "users", summary = "Users the caller may see", responses((status = 200, description = "Done", body = Vec<User>), (status = "4XX", description = "A problem: what is wrong, and with which field", body = crate::error::Problem, content_type = "application/problem+json")), security(("bearer" = [])))]

@@ -41,6 +41,7 @@ pub fn routes() -> Router<AppState> {
         .route("/logout", post(site::logout))
         .route("/lang", post(site::lang))
         .route("/settings", get(site::settings).post(site::save_settings))
+        .route("/settings/password", post(site::change_password))
         .route("/agent", get(agent::home))
         .route("/agent/queue", get(agent::queue))
         .route("/agent/queue/rows", get(agent::queue_rows))

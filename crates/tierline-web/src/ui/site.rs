@@ -262,17 +262,109 @@ struct Settings {
     ctx: Ctx,
     language: String,
     time_zone: String,
+    /// The password form's outcome: a translated error, or that it worked.
+    password_error: Option<String>,
+    password_changed: bool,
 }
 
-pub async fn settings(State(s): State<AppState>, ctx: Ctx) -> Result<Response, PageError> {
+#[derive(Deserialize)]
+pub struct SettingsQuery {
+    password: Option<String>,
+}
+
+pub async fn settings(
+    State(s): State<AppState>,
+    ctx: Ctx,
+    Query(q): Query<SettingsQuery>,
+) -> Result<Response, PageError> {
     let v = ctx.viewer()?;
     let prefs = s.store.prefs(v.user_id).await?;
     let page = Settings {
         language: prefs.language.unwrap_or_default(),
         time_zone: prefs.time_zone.unwrap_or_default(),
+        password_error: None,
+        password_changed: q.password.as_deref() == Some("changed"),
         ctx,
     };
     page.ctx.page(page.render())
+}
+
+#[derive(Deserialize)]
+pub struct PasswordForm {
+    #[serde(rename = "_csrf", default)]
+    csrf: String,
+    current_password: String,
+    new_password: String,
+    new_password_again: String,
+}
+
+/// `POST /settings/password`: one's own new password; the other sessions end, this one stays.
+pub async fn change_password(
+    State(s): State<AppState>,
+    ClientIp(client): ClientIp,
+    headers: HeaderMap,
+    ctx: Ctx,
+    PageForm(f): PageForm<PasswordForm>,
+) -> Result<Response, PageError> {
+    ctx.check(&headers, Some(&f.csrf))?;
+    let v = ctx.viewer()?.clone();
+    let outcome = if f.new_password != f.new_password_again {
+        Err((
+            "password-mismatch".to_owned(),
+            StatusCode::UNPROCESSABLE_ENTITY,
+        ))
+    } else {
+        let keep = crate::auth::cookie(&headers, SESSION_COOKIE);
+        match s
+            .store
+            .change_own_password(
+                &v,
+                &f.current_password,
+                &f.new_password,
+                keep.as_deref(),
+                &client.to_string(),
+                s.clock.now(),
+            )
+            .await
+        {
+            Ok(()) => Ok(()),
+            Err(StoreError::Invalid { field, .. }) => Err((
+                match field {
+                    "current_password" => "password-wrong",
+                    _ => "password-bad-new",
+                }
+                .to_owned(),
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )),
+            Err(StoreError::RateLimited(_)) => Err((
+                "password-too-many".to_owned(),
+                StatusCode::TOO_MANY_REQUESTS,
+            )),
+            Err(StoreError::Busy(_)) => {
+                Err(("login-busy".to_owned(), StatusCode::SERVICE_UNAVAILABLE))
+            }
+            Err(e) => return Err(e.into()),
+        }
+    };
+    let (key, status) = match outcome {
+        Ok(()) => return Ok(Redirect::to("/settings?password=changed").into_response()),
+        Err(e) => e,
+    };
+    let prefs = s.store.prefs(v.user_id).await?;
+    let page = Settings {
+        language: prefs.language.unwrap_or_default(),
+        time_zone: prefs.time_zone.unwrap_or_default(),
+        password_error: Some(if key == "password-bad-new" {
+            ctx.t1(&key, "chars", tierline_store::MIN_PASSWORD_CHARS)
+        } else {
+            ctx.t(&key)
+        }),
+        password_changed: false,
+        ctx,
+    };
+    let mut r = page.ctx.page(page.render())?;
+    *r.status_mut() = status;
+    Ok(r)
 }
 
 #[derive(Deserialize)]

@@ -55,5 +55,6 @@ fn main() {
         story!(probing::sqlite_acknowledges_a_request_only_once_it_is_on_disk),
         story!(probing::behind_a_trusted_proxy_limits_count_the_forwarded_client),
         story!(probing::live_updates_send_only_what_is_new_and_visible),
+        story!(probing::people_change_their_own_password_and_stay_signed_in_only_where_they_did),
     ]);
 }

@@ -186,7 +186,7 @@ pub async fn a_burst_of_sign_ins_gets_no_more_password_checks_than_the_limit(bac
     let statuses = futures_util::future::join_all(attempts).await;
     let checked = statuses.iter().filter(|&&s| s == 401).count();
     assert!(
-        checked <= tierline_store::MAX_FAILURES_PER_EMAIL as usize,
+        usize::try_from(tierline_store::MAX_FAILURES_PER_EMAIL).is_ok_and(|max| checked <= max),
         "{checked} passwords checked: {statuses:?}"
     );
     assert!(
@@ -465,7 +465,7 @@ pub async fn behind_a_trusted_proxy_limits_count_the_forwarded_client(backend: B
             (r.status().as_u16(), retry)
         }
     };
-    let free = tierline_store::CLIENT_FREE_FAILURES as usize;
+    let free = usize::try_from(tierline_store::CLIENT_FREE_FAILURES).unwrap();
     for i in 0..free {
         assert_eq!(attempt("203.0.113.1", i).await.0, 401);
     }
@@ -579,4 +579,88 @@ pub async fn live_updates_send_only_what_is_new_and_visible(backend: Backend) {
     wait_for_event(&mut gus_events, old)
         .await
         .expect("a public reply is news for the customer");
+}
+
+pub async fn people_change_their_own_password_and_stay_signed_in_only_where_they_did(
+    backend: Backend,
+) {
+    let d = Desk::new(backend).await;
+    set_password(&d, d.gus_id).await;
+    let mut here = Browser::new(&d, "uk");
+    here.sign_in("gus@globex.test").await;
+    let mut there = Browser::new(&d, "en");
+    there.sign_in("gus@globex.test").await;
+    here.get("/settings").await;
+    let form = |current: &'static str, new: &'static str, again: &'static str| {
+        [
+            ("current_password", current),
+            ("new_password", new),
+            ("new_password_again", again),
+        ]
+    };
+    let wrong = here
+        .post(
+            "/settings/password",
+            &form(
+                "not it at all",
+                "a fresh new password",
+                "a fresh new password",
+            ),
+            true,
+        )
+        .await;
+    assert_eq!(wrong.status, 422);
+    assert!(
+        wrong.body.contains("Це не ваш поточний пароль"),
+        "{}",
+        wrong.body
+    );
+    let short = here
+        .post(
+            "/settings/password",
+            &form(PASSWORD, "short", "short"),
+            true,
+        )
+        .await;
+    assert_eq!(short.status, 422);
+    let ok = here
+        .post(
+            "/settings/password",
+            &form(PASSWORD, "a fresh new password", "a fresh new password"),
+            true,
+        )
+        .await;
+    assert_eq!(ok.status, 303, "{}", ok.body);
+    assert_eq!(here.get("/portal").await.status, 200, "this session stays");
+    assert_eq!(
+        there.get("/portal").await.status,
+        303,
+        "the other one is signed out"
+    );
+    // The API does the same for scripts, under the sign-in limits.
+    let (s, p) = d
+        .app
+        .call(
+            "POST",
+            "/api/v1/me/password",
+            Some(&d.gus),
+            Some(&json!({"current_password": "wrong guess here", "new_password": "another new password"})),
+        )
+        .await;
+    assert_eq!(s, 422, "{p}");
+    let (s, _) = d
+        .app
+        .call(
+            "POST",
+            "/api/v1/me/password",
+            Some(&d.gus),
+            Some(&json!({"current_password": "a fresh new password", "new_password": "another new password"})),
+        )
+        .await;
+    assert_eq!(s, 204);
+    assert_eq!(
+        here.get("/portal").await.status,
+        303,
+        "a token has no session to keep"
+    );
 }
