@@ -50,6 +50,7 @@ mod timers;
 mod tokens;
 mod users;
 mod vendor;
+mod verifier;
 pub use vendor::VendorBlock;
 mod viewer;
 

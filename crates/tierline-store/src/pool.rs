@@ -38,7 +38,7 @@ pub struct Store {
         >,
     >,
     /// Password checks allowed at once (see `sessions`).
-    pub(crate) verifications: std::sync::Arc<tokio::sync::Semaphore>,
+    pub(crate) verifier: crate::verifier::Verifier,
 }
 
 /// How SQLite makes a commit durable.
@@ -113,9 +113,7 @@ impl Store {
             writer,
             backend,
             contracts: Default::default(),
-            verifications: std::sync::Arc::new(tokio::sync::Semaphore::new(
-                crate::sessions::verification_permits(),
-            )),
+            verifier: crate::verifier::Verifier::start(crate::sessions::verification_permits()),
         })
     }
 

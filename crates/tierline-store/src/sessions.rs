@@ -6,8 +6,9 @@
 //! [`WINDOW`], then the address waits. Per client (the remote address, or the one a trusted
 //! proxy forwarded): past [`CLIENT_FREE_FAILURES`] each further attempt must wait a delay that
 //! doubles up to [`MAX_CLIENT_DELAY`], so a shared proxy address slows down instead of locking
-//! everyone out. The argon2 checks themselves are capped by a semaphore on the store: a burst
-//! beyond it waits [`VERIFY_WAIT`] at most and is then refused as busy, so memory stays flat.
+//! everyone out. The argon2 checks themselves run on the store's few verifier threads
+//! (`verifier.rs`): a burst beyond them waits [`VERIFY_WAIT`] at most and is then refused as
+//! busy, so memory stays flat.
 //! Every checked attempt, good or bad, is in the audit log.
 
 use jiff::{SignedDuration, Timestamp};
@@ -183,22 +184,15 @@ impl Store {
             None => (None, None, false),
         };
         let stored = hash.clone().unwrap_or_else(|| decoy_hash().to_owned());
-        let Ok(permit) =
-            tokio::time::timeout(VERIFY_WAIT, self.verifications.clone().acquire_owned()).await
+        let Ok(matches) = self
+            .verifier
+            .verify(password.to_owned(), stored, VERIFY_WAIT)
+            .await
         else {
             self.drop_attempt(&attempt).await?;
             return Err(StoreError::Busy(1));
         };
-        // argon2 takes tens of milliseconds of CPU: off the async workers, one permit each.
-        let candidate = password.to_owned();
-        let matches = tokio::task::spawn_blocking(move || {
-            let ok = secrets::verify_password(&candidate, &stored);
-            drop(permit);
-            ok
-        })
-        .await
-        .unwrap_or(false)
-            && hash.is_some();
+        let matches = matches && hash.is_some();
         let mut tx = self.begin_write().await?;
         let Some(user_id) = user_id.filter(|_| matches && !disabled) else {
             // The reservation stays: it is the failure's record.
