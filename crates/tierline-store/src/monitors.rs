@@ -123,9 +123,10 @@ pub struct MonitorSettings {
     /// Whether it runs (true).
     #[serde(default = "yes")]
     pub enabled: bool,
-    /// Administrators only: let the check reach a private address (loopback, link-local, the
-    /// private ranges) at this target's host. Left out, an allowance already given stays while
-    /// the host and port stay; a new target clears it unless an administrator sets it again.
+    /// Administrators only: let the check reach private addresses (loopback, link-local, the
+    /// private ranges) at this monitor's own host. Left out, an allowance already given stays
+    /// while the target's host and port stay; a new target clears it unless an administrator
+    /// sets it again in the same request. Agents may clear it, never set it (403).
     #[serde(default)]
     pub allow_private_targets: Option<bool>,
 }
@@ -457,7 +458,8 @@ impl Store {
     }
 
     /// Changes a monitor's settings (staff). Its kind stays; disabling it makes its health
-    /// unknown from now, and enabling it starts afresh.
+    /// unknown from now, and enabling it starts afresh. An allowance to reach private addresses
+    /// stays only while the target does (`tierline_domain::reach::allowance`).
     pub async fn update_monitor(
         &self,
         viewer: &Viewer,

@@ -44,5 +44,6 @@ fn main() {
         story!(pages::a_vendor_contact_sees_only_the_escalation_shared_with_it),
         story!(monitoring::alert_webhooks_open_repeat_and_resolve_incidents),
         story!(monitoring::monitors_are_for_staff_to_set_and_customers_to_see),
+        story!(monitoring::monitors_reach_private_addresses_only_as_an_administrator_allows),
     ]);
 }
