@@ -186,20 +186,22 @@ fn literal_private_targets_are_named_before_saving() {
     assert_eq!(hb.target(), None);
 }
 
+/// (by an administrator, requested, before, after, expected)
+type Row<'a> = (
+    bool,
+    Option<bool>,
+    Option<(bool, Option<&'a Target>)>,
+    Option<&'a Target>,
+    Result<bool, AllowanceError>,
+);
+
 #[test]
 fn only_administrators_give_the_allowance_and_it_stays_with_its_target() {
     let a = Target::from_host("10.0.0.5", 8080);
     let b = Target::from_host("10.0.0.6", 8080);
     let a_other_port = Target::from_host("10.0.0.5", 22);
     let (admin, agent) = (true, false);
-    // (by_admin, requested, before, after, expected)
-    let table: &[(
-        bool,
-        Option<bool>,
-        Option<(bool, Option<&Target>)>,
-        Option<&Target>,
-        Result<bool, AllowanceError>,
-    )] = &[
+    let table: &[Row] = &[
         // Creation.
         (admin, Some(true), None, Some(&a), Ok(true)),
         (admin, None, None, Some(&a), Ok(false)),
