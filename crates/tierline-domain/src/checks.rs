@@ -4,6 +4,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::Class;
+use crate::reach::{self, AddressClass, Target};
 
 /// One check's definition, by kind.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -114,6 +115,26 @@ impl CheckSpec {
             CheckSpec::Http { .. } | CheckSpec::Tls { .. } => Class::ALL[2],
             CheckSpec::Tcp { .. } | CheckSpec::Heartbeat { .. } => Class::ALL[1],
         }
+    }
+
+    /// What it connects to (`None` for heartbeats, which connect to nothing): what an
+    /// administrator's allowance to reach private addresses belongs to.
+    pub fn target(&self) -> Option<Target> {
+        match self {
+            CheckSpec::Http { url, .. } => Some(Target::from_url(url)),
+            CheckSpec::Tcp { host, port } | CheckSpec::Tls { host, port, .. } => {
+                Some(Target::from_host(host, *port))
+            }
+            CheckSpec::Heartbeat { .. } => None,
+        }
+    }
+
+    /// The class of the address it names literally, if it names one that is not public: such a
+    /// monitor needs an administrator's allowance before it is saved (names are judged when
+    /// they are resolved, at every check).
+    pub fn literal_refusal(&self) -> Option<AddressClass> {
+        let class = reach::classify(self.target()?.literal()?);
+        (!class.is_public()).then_some(class)
     }
 
     /// Whether its downtime is the system's: a certificate about to expire is a warning, not an

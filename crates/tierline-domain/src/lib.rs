@@ -11,6 +11,7 @@ pub mod checks;
 pub mod contract;
 pub mod cron;
 pub mod monitor;
+pub mod reach;
 pub mod sla;
 pub mod ticket;
 

@@ -1,14 +1,21 @@
 //! The checks themselves: HTTP(S), TCP connect, TLS certificate expiry, heartbeat.
 
-use std::sync::Arc;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use jiff::{SignedDuration, Timestamp};
 use rustls::pki_types::{CertificateDer, ServerName};
 use tierline_domain::checks::CheckSpec;
 
+use crate::reach::{self, VettingResolver};
+
 /// Bodies are searched for keywords up to this size; the rest is not read.
 const BODY_LIMIT: usize = 1024 * 1024;
+
+/// HTTP clients kept for allowed hosts; past this many the cache starts afresh (they are few:
+/// only an administrator gives an allowance).
+const ALLOWED_CLIENTS: usize = 256;
 
 /// What one check found.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -45,34 +52,84 @@ impl Verdict {
 
 /// Runs checks; holds the HTTP client (its connection pool is shared by every monitor) and the
 /// TLS configuration.
+///
+/// Checks reach public addresses only (`tierline_domain::reach`), unless the monitor is allowed
+/// private ones: the shared client's resolver and redirect policy refuse the rest. A monitor
+/// allowed private addresses uses a client of its host's (kept, so its pool is shared too)
+/// whose resolver and redirect policy let that host, and only that host, be private.
 #[derive(Clone, Debug)]
 pub struct Checker {
     http: reqwest::Client,
+    allowed: Arc<Mutex<HashMap<String, reqwest::Client>>>,
     tls: Arc<rustls::ClientConfig>,
+}
+
+/// An HTTP client for checks: private addresses allowed at `allowed_host` only. No proxy: the
+/// addresses vetted must be the ones connected to, and through a proxy they would be the
+/// proxy's.
+fn http_client(
+    tls: &rustls::ClientConfig,
+    allowed_host: Option<&str>,
+) -> reqwest::Result<reqwest::Client> {
+    let allowed_host = allowed_host.map(str::to_owned);
+    reqwest::Client::builder()
+        .use_preconfigured_tls(tls.clone())
+        .user_agent(concat!("tierline-monitor/", env!("CARGO_PKG_VERSION")))
+        .pool_idle_timeout(Duration::from_secs(90))
+        .no_proxy()
+        .dns_resolver(Arc::new(VettingResolver {
+            allowed_host: allowed_host.clone(),
+        }))
+        .redirect(reach::redirect_policy(allowed_host))
+        .build()
 }
 
 impl Checker {
     /// A checker that trusts the Mozilla roots and `extra_roots`.
     pub fn new(extra_roots: &[CertificateDer<'static>]) -> Result<Checker, String> {
         let tls = crate::tls::tls_config(extra_roots).map_err(|e| e.to_string())?;
-        let http = reqwest::Client::builder()
-            .use_preconfigured_tls((*tls).clone())
-            .user_agent(concat!("tierline-monitor/", env!("CARGO_PKG_VERSION")))
-            .pool_idle_timeout(Duration::from_secs(90))
-            .build()
-            .map_err(|e| e.to_string())?;
-        Ok(Checker { http, tls })
+        let http = http_client(&tls, None).map_err(|e| e.to_string())?;
+        Ok(Checker {
+            http,
+            allowed: Arc::default(),
+            tls,
+        })
     }
 
-    /// Runs `spec` within `timeout`. Heartbeats need the last call and when the monitor began.
+    /// The client for a check: the shared one, or the allowed host's.
+    fn client(&self, allowed_host: Option<&str>) -> reqwest::Result<reqwest::Client> {
+        let Some(host) = allowed_host else {
+            return Ok(self.http.clone());
+        };
+        let mut clients = self
+            .allowed
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if let Some(c) = clients.get(host) {
+            return Ok(c.clone());
+        }
+        if clients.len() >= ALLOWED_CLIENTS {
+            clients.clear();
+        }
+        let c = http_client(&self.tls, Some(host))?;
+        clients.insert(host.to_owned(), c.clone());
+        Ok(c)
+    }
+
+    /// Runs `spec` within `timeout`; `allow_private` says whether an administrator allowed its
+    /// target to be a private address. Heartbeats need the last call and when the monitor
+    /// began.
     pub async fn check(
         &self,
         spec: &CheckSpec,
+        allow_private: bool,
         timeout: Duration,
         heartbeat_state: (Option<Timestamp>, Timestamp),
         now: Timestamp,
     ) -> Option<Verdict> {
         let started = Instant::now();
+        // The host private addresses are allowed for, if they are.
+        let allowed_host = spec.target().filter(|_| allow_private).map(|t| t.host);
         let verdict = match spec {
             CheckSpec::Http {
                 url,
@@ -82,7 +139,8 @@ impl Checker {
                 keyword_absent,
                 max_latency_ms,
             } => {
-                let fut = self.http(
+                let fut = self.http_check(
+                    allowed_host.as_deref(),
                     url,
                     method,
                     *expected_status,
@@ -105,14 +163,11 @@ impl Checker {
                 v
             }
             CheckSpec::Tcp { host, port } => {
-                match tokio::time::timeout(
-                    timeout,
-                    tokio::net::TcpStream::connect((host.as_str(), *port)),
-                )
-                .await
+                match tokio::time::timeout(timeout, reach::connect(host, *port, allow_private))
+                    .await
                 {
                     Ok(Ok(_)) => Verdict::pass(started.elapsed()),
-                    Ok(Err(e)) => Verdict::fail(started.elapsed(), format!("cannot connect: {e}")),
+                    Ok(Err(e)) => Verdict::fail(started.elapsed(), e.to_string()),
                     Err(_) => Verdict::fail(started.elapsed(), "timed out"),
                 }
             }
@@ -120,9 +175,12 @@ impl Checker {
                 host,
                 port,
                 warn_days,
-            } => tokio::time::timeout(timeout, self.tls(host, *port, *warn_days, now, started))
-                .await
-                .unwrap_or_else(|_| Verdict::fail(started.elapsed(), "timed out")),
+            } => tokio::time::timeout(
+                timeout,
+                self.tls(host, *port, allow_private, *warn_days, now, started),
+            )
+            .await
+            .unwrap_or_else(|_| Verdict::fail(started.elapsed(), "timed out")),
             CheckSpec::Heartbeat {
                 period_secs,
                 cron,
@@ -140,8 +198,14 @@ impl Checker {
         Some(verdict)
     }
 
-    async fn http(
+    /// An HTTP check with the client its allowance calls for.
+    #[allow(
+        clippy::too_many_arguments,
+        reason = "one HTTP check's settings as the definition holds them"
+    )]
+    async fn http_check(
         &self,
+        allowed_host: Option<&str>,
         url: &str,
         method: &str,
         expected: Option<u16>,
@@ -149,53 +213,24 @@ impl Checker {
         absent: bool,
         started: Instant,
     ) -> Verdict {
-        let method = reqwest::Method::from_bytes(method.as_bytes()).unwrap_or(reqwest::Method::GET);
-        let mut resp = match self.http.request(method, url).send().await {
-            Ok(r) => r,
-            Err(e) => return Verdict::fail(started.elapsed(), describe(&e)),
-        };
-        let status = resp.status().as_u16();
-        // The body is read either way: a connection is only reused once its body is consumed.
-        let mut body = Vec::new();
-        loop {
-            match resp.chunk().await {
-                Ok(Some(c)) => {
-                    if body.len() < BODY_LIMIT {
-                        body.extend_from_slice(&c[..c.len().min(BODY_LIMIT - body.len())]);
-                    }
-                }
-                Ok(None) => break,
-                Err(e) => return Verdict::fail(started.elapsed(), describe(&e)),
-            }
+        // An address written in the URL is connected to without the resolver: vet it here
+        // (redirects' are vetted by the client's policy).
+        if let Ok(u) = reqwest::Url::parse(url)
+            && let Err(refused) = reach::vet_url(&u, allowed_host)
+        {
+            return Verdict::fail(started.elapsed(), refused.to_string());
         }
-        let latency = started.elapsed();
-        let status_ok = match expected {
-            Some(s) => status == s,
-            None => (200..400).contains(&status),
-        };
-        if !status_ok {
-            return Verdict::fail(latency, format!("status {status}"));
+        match self.client(allowed_host) {
+            Ok(client) => http(&client, url, method, expected, keyword, absent, started).await,
+            Err(e) => Verdict::fail(started.elapsed(), describe(&e)),
         }
-        if let Some(k) = keyword {
-            let found = contains(&body, k.as_bytes());
-            if found == absent {
-                return Verdict::fail(
-                    latency,
-                    if absent {
-                        format!("the body contains {k:?}")
-                    } else {
-                        format!("the body does not contain {k:?}")
-                    },
-                );
-            }
-        }
-        Verdict::pass(latency)
     }
 
     async fn tls(
         &self,
         host: &str,
         port: u16,
+        allow_private: bool,
         warn_days: u32,
         now: Timestamp,
         started: Instant,
@@ -204,9 +239,9 @@ impl Checker {
             Ok(n) => n,
             Err(e) => return Verdict::fail(started.elapsed(), format!("bad host name: {e}")),
         };
-        let tcp = match tokio::net::TcpStream::connect((host, port)).await {
+        let tcp = match reach::connect(host, port, allow_private).await {
             Ok(s) => s,
-            Err(e) => return Verdict::fail(started.elapsed(), format!("cannot connect: {e}")),
+            Err(e) => return Verdict::fail(started.elapsed(), e.to_string()),
         };
         let connector = tokio_rustls::TlsConnector::from(self.tls.clone());
         let stream = match connector.connect(name, tcp).await {
@@ -240,6 +275,59 @@ impl Checker {
         }
         Verdict::pass(latency)
     }
+}
+
+/// An HTTP check with `client`.
+async fn http(
+    client: &reqwest::Client,
+    url: &str,
+    method: &str,
+    expected: Option<u16>,
+    keyword: Option<&str>,
+    absent: bool,
+    started: Instant,
+) -> Verdict {
+    let method = reqwest::Method::from_bytes(method.as_bytes()).unwrap_or(reqwest::Method::GET);
+    let mut resp = match client.request(method, url).send().await {
+        Ok(r) => r,
+        Err(e) => return Verdict::fail(started.elapsed(), describe(&e)),
+    };
+    let status = resp.status().as_u16();
+    // The body is read either way: a connection is only reused once its body is consumed.
+    let mut body = Vec::new();
+    loop {
+        match resp.chunk().await {
+            Ok(Some(c)) => {
+                if body.len() < BODY_LIMIT {
+                    body.extend_from_slice(&c[..c.len().min(BODY_LIMIT - body.len())]);
+                }
+            }
+            Ok(None) => break,
+            Err(e) => return Verdict::fail(started.elapsed(), describe(&e)),
+        }
+    }
+    let latency = started.elapsed();
+    let status_ok = match expected {
+        Some(s) => status == s,
+        None => (200..400).contains(&status),
+    };
+    if !status_ok {
+        return Verdict::fail(latency, format!("status {status}"));
+    }
+    if let Some(k) = keyword {
+        let found = contains(&body, k.as_bytes());
+        if found == absent {
+            return Verdict::fail(
+                latency,
+                if absent {
+                    format!("the body contains {k:?}")
+                } else {
+                    format!("the body does not contain {k:?}")
+                },
+            );
+        }
+    }
+    Verdict::pass(latency)
 }
 
 /// A heartbeat's verdict from its last call (and the monitor's creation): `None` while nothing
@@ -298,6 +386,10 @@ fn heartbeat(
 }
 
 fn describe(e: &reqwest::Error) -> String {
+    // A refused address (found by the resolver or the redirect policy) is said plainly.
+    if let Some(refused) = reach::refusal_in(e) {
+        return refused.to_string();
+    }
     // reqwest's own message is terse ("error sending request"); the cause says what happened.
     let mut msg = e.to_string();
     let mut source = std::error::Error::source(e);

@@ -7,6 +7,7 @@
 //! payloads are read by `tierline_domain::alerts`; their HTTP side is in `tierline-web`.
 
 mod check;
+mod reach;
 mod runner;
 mod tls;
 

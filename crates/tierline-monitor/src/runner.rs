@@ -240,7 +240,13 @@ async fn one(
         }
     }
     let Some(verdict) = checker
-        .check(&m.check, m.timeout, (m.last_ping_at, m.created_at), now)
+        .check(
+            &m.check,
+            m.allow_private_targets,
+            m.timeout,
+            (m.last_ping_at, m.created_at),
+            now,
+        )
         .await
     else {
         return Ok(());

@@ -15,10 +15,13 @@ use sqlx::any::AnyRow;
 use tierline_domain::Class;
 use tierline_domain::checks::CheckSpec;
 use tierline_domain::monitor::{Damping, Health, Tracker};
+use tierline_domain::reach::{self, AllowanceError};
 
 use crate::customers::non_empty;
 use crate::time::{from_db, opt_from_db, to_db};
-use crate::{CustomerId, Store, StoreError, SystemId, TicketId, Viewer, audit, own_sql, secrets};
+use crate::{
+    CustomerId, Role, Store, StoreError, SystemId, TicketId, Viewer, audit, own_sql, secrets,
+};
 
 /// A monitor's id.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -60,6 +63,9 @@ pub struct Monitor {
     pub auto_resolve: bool,
     /// Whether it runs.
     pub enabled: bool,
+    /// Whether an administrator allowed its target to be a private address (loopback,
+    /// link-local, the private ranges); without it a check reaches public addresses only.
+    pub allow_private_targets: bool,
     /// Its confirmed health.
     pub health: Health,
     /// Why the last check failed, if it did.
@@ -117,6 +123,12 @@ pub struct MonitorSettings {
     /// Whether it runs (true).
     #[serde(default = "yes")]
     pub enabled: bool,
+    /// Administrators only: let the check reach private addresses (loopback, link-local, the
+    /// private ranges) at this monitor's own host. Left out, an allowance already given stays
+    /// while the target's host and port stay; a new target clears it unless an administrator
+    /// sets it again in the same request. Agents may clear it, never set it (403).
+    #[serde(default)]
+    pub allow_private_targets: Option<bool>,
 }
 
 fn yes() -> bool {
@@ -134,6 +146,7 @@ struct Settled {
     class: Class,
     auto_resolve: bool,
     enabled: bool,
+    allow_private: Option<bool>,
 }
 
 fn settle(s: MonitorSettings) -> Result<Settled, StoreError> {
@@ -184,11 +197,48 @@ fn settle(s: MonitorSettings) -> Result<Settled, StoreError> {
         class,
         auto_resolve: s.auto_resolve,
         enabled: s.enabled,
+        allow_private: s.allow_private_targets,
     })
 }
 
+/// Whether the settled monitor may reach private addresses, given who changes it and what it
+/// was (`tierline_domain::reach::allowance`); a literal private address without the allowance
+/// is refused here, before any check runs.
+fn private_allowance(
+    viewer: &Viewer,
+    s: &Settled,
+    before: Option<&Monitor>,
+) -> Result<bool, StoreError> {
+    let target = s.spec.target();
+    let old_target = before.and_then(|m| m.check.target());
+    let allowed = reach::allowance(
+        viewer.role == Role::Admin,
+        s.allow_private,
+        before.map(|m| (m.allow_private_targets, old_target.as_ref())),
+        target.as_ref(),
+    )
+    .map_err(|e| match e {
+        AllowanceError::AdminOnly => StoreError::Forbidden(
+            "only administrators may allow a monitor to reach private addresses",
+        ),
+        AllowanceError::NotApplicable => {
+            StoreError::invalid("allow_private_targets", e.to_string())
+        }
+    })?;
+    if !allowed && let Some(class) = s.spec.literal_refusal() {
+        return Err(StoreError::invalid(
+            "check",
+            format!(
+                "{}; an administrator can allow this monitor to reach private addresses",
+                class.refusal()
+            ),
+        ));
+    }
+    Ok(allowed)
+}
+
 pub(crate) const COLUMNS: &str = "id, system_id, customer_id, name, spec, interval_secs, timeout_ms, retries, retry_interval_secs, \
-    incident_class, auto_resolve, enabled, health, last_message, last_run_at, last_ping_at, incident_ticket_id, created_at";
+    incident_class, auto_resolve, enabled, allow_private_targets, health, last_message, last_run_at, last_ping_at, incident_ticket_id, created_at";
 
 fn corrupt(what: impl std::fmt::Display) -> StoreError {
     StoreError::Corrupt(what.to_string())
@@ -214,6 +264,7 @@ fn monitor(r: &AnyRow) -> Result<Monitor, StoreError> {
         incident_class: Class::try_from(r.try_get::<i64, _>("incident_class")?).map_err(corrupt)?,
         auto_resolve: r.try_get::<i64, _>("auto_resolve")? != 0,
         enabled: r.try_get::<i64, _>("enabled")? != 0,
+        allow_private_targets: r.try_get::<i64, _>("allow_private_targets")? != 0,
         health: Health::parse(&health).ok_or_else(|| corrupt("health"))?,
         last_message: r.try_get("last_message")?,
         last_run_at: opt_from_db(r.try_get("last_run_at")?)?,
@@ -264,6 +315,8 @@ pub struct DueMonitor {
     pub incident_class: Class,
     /// Whether recovery resolves the incident.
     pub auto_resolve: bool,
+    /// Whether an administrator allowed its target's host to be a private address.
+    pub allow_private_targets: bool,
     /// The state machine's settings.
     pub damping: Damping,
     /// The state machine's memory.
@@ -279,7 +332,7 @@ pub struct DueMonitor {
 }
 
 const DUE_COLUMNS: &str = "id, system_id, customer_id, name, spec, interval_secs, timeout_ms, retries, retry_interval_secs, \
-    incident_class, auto_resolve, health, failures, first_failure_at, recent_changes, incident_ticket_id, prev_run_at, last_ping_at, created_at";
+    incident_class, auto_resolve, allow_private_targets, health, failures, first_failure_at, recent_changes, incident_ticket_id, prev_run_at, last_ping_at, created_at";
 
 fn due(r: &AnyRow) -> Result<DueMonitor, StoreError> {
     let spec: String = r.try_get("spec")?;
@@ -297,6 +350,7 @@ fn due(r: &AnyRow) -> Result<DueMonitor, StoreError> {
         retry_interval_secs: u32_of(r, "retry_interval_secs")?,
         incident_class: Class::try_from(r.try_get::<i64, _>("incident_class")?).map_err(corrupt)?,
         auto_resolve: r.try_get::<i64, _>("auto_resolve")? != 0,
+        allow_private_targets: r.try_get::<i64, _>("allow_private_targets")? != 0,
         damping: Damping {
             retries: u32_of(r, "retries")?,
             ..Damping::default()
@@ -339,6 +393,7 @@ impl Store {
     ) -> Result<CreatedMonitor, StoreError> {
         viewer.require_staff()?;
         let s = settle(settings)?;
+        let allow_private = private_allowance(viewer, &s, None)?;
         let system = self
             .system_of(system_id)
             .await?
@@ -357,8 +412,8 @@ impl Store {
         let mut tx = self.begin_write().await?;
         let row = sqlx::query(own_sql(format!(
             "INSERT INTO monitors (system_id, customer_id, name, kind, spec, interval_secs, timeout_ms, retries, retry_interval_secs, \
-             incident_class, auto_resolve, enabled, heartbeat_digest, next_run_at, created_at, updated_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $15) RETURNING {COLUMNS}"
+             incident_class, auto_resolve, enabled, heartbeat_digest, next_run_at, created_at, updated_at, allow_private_targets) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $15, $16) RETURNING {COLUMNS}"
         )))
         .bind(system_id.0)
         .bind(system.customer_id.0)
@@ -375,6 +430,7 @@ impl Store {
         .bind(digest)
         .bind(i64::MAX)
         .bind(to_db(now))
+        .bind(i64::from(allow_private))
         .fetch_one(&mut *tx)
         .await?;
         let m = monitor(&row)?;
@@ -391,7 +447,7 @@ impl Store {
             Some(viewer.user_id),
             "monitor.create",
             &format!("monitor:{}", m.id),
-            &json!({"system_id": system_id, "kind": s.spec.kind()}),
+            &json!({"system_id": system_id, "kind": s.spec.kind(), "allow_private_targets": allow_private}),
         )
         .await?;
         tx.commit().await?;
@@ -402,7 +458,8 @@ impl Store {
     }
 
     /// Changes a monitor's settings (staff). Its kind stays; disabling it makes its health
-    /// unknown from now, and enabling it starts afresh.
+    /// unknown from now, and enabling it starts afresh. An allowance to reach private addresses
+    /// stays only while the target does (`tierline_domain::reach::allowance`).
     pub async fn update_monitor(
         &self,
         viewer: &Viewer,
@@ -419,13 +476,14 @@ impl Store {
                 "the kind of a monitor cannot change; add another monitor",
             ));
         }
+        let allow_private = private_allowance(viewer, &s, Some(&old))?;
         let spec = serde_json::to_string(&s.spec).map_err(corrupt)?;
         let phase = phase_ns(id, s.interval);
         let mut tx = self.begin_write().await?;
         let row = sqlx::query(own_sql(format!(
             "UPDATE monitors SET name = $1, spec = $2, interval_secs = $3, timeout_ms = $4, retries = $5, retry_interval_secs = $6, \
-             incident_class = $7, auto_resolve = $8, enabled = $9, phase_ns = $10, next_run_at = $11, updated_at = $12 \
-             WHERE id = $13 RETURNING {COLUMNS}"
+             incident_class = $7, auto_resolve = $8, enabled = $9, phase_ns = $10, next_run_at = $11, updated_at = $12, \
+             allow_private_targets = $14 WHERE id = $13 RETURNING {COLUMNS}"
         )))
         .bind(&s.name)
         .bind(&spec)
@@ -440,6 +498,7 @@ impl Store {
         .bind(next_slot(to_db(now), phase, s.interval * 1_000_000_000))
         .bind(to_db(now))
         .bind(id.0)
+        .bind(i64::from(allow_private))
         .fetch_one(&mut *tx)
         .await?;
         if old.enabled && !s.enabled {
@@ -451,7 +510,45 @@ impl Store {
             Some(viewer.user_id),
             "monitor.update",
             &format!("monitor:{id}"),
-            &json!({"enabled": s.enabled}),
+            &json!({"enabled": s.enabled, "allow_private_targets": allow_private}),
+        )
+        .await?;
+        tx.commit().await?;
+        monitor(&row)
+    }
+
+    /// Allows a monitor's target to be a private address, or withdraws that (administrators).
+    pub async fn set_monitor_private_targets(
+        &self,
+        viewer: &Viewer,
+        id: MonitorId,
+        allow: bool,
+        now: Timestamp,
+    ) -> Result<Monitor, StoreError> {
+        viewer.require_admin()?;
+        let old = self.monitor(viewer, id).await?;
+        if allow && old.check.target().is_none() {
+            return Err(StoreError::invalid(
+                "allow_private_targets",
+                AllowanceError::NotApplicable.to_string(),
+            ));
+        }
+        let mut tx = self.begin_write().await?;
+        let row = sqlx::query(own_sql(format!(
+            "UPDATE monitors SET allow_private_targets = $1, updated_at = $2 WHERE id = $3 RETURNING {COLUMNS}"
+        )))
+        .bind(i64::from(allow))
+        .bind(to_db(now))
+        .bind(id.0)
+        .fetch_one(&mut *tx)
+        .await?;
+        audit::record(
+            &mut tx,
+            now,
+            Some(viewer.user_id),
+            "monitor.private_targets",
+            &format!("monitor:{id}"),
+            &json!({"allow_private_targets": allow}),
         )
         .await?;
         tx.commit().await?;

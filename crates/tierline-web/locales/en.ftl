@@ -263,3 +263,27 @@ still-down = still down
 found-before-customer = found before the customer
 down-for = down
 availability-hint = Availability counts up and down time from state changes; planned maintenance is left out, and time without data is shown apart and never counted as up.
+
+# ssrf: monitors' targets (tierline_domain::reach), the administrators' monitors page
+monitor-list = Monitors
+monitor-none = No monitors on this system.
+monitor-col-check = Check
+monitor-col-health = Health
+monitor-col-last = Last result
+monitor-health-up = up
+monitor-health-down = down
+monitor-health-unknown = unknown
+monitor-private = Private addresses
+monitor-allow-private = May reach private addresses (loopback, link-local, private networks)
+monitor-private-hint = Monitors reach public addresses only. Allow private ones only for a monitor whose target you trust: the allowance covers this monitor's own host and port, and an agent's change of target withdraws it.
+monitor-target-refused = Target address not allowed: { $class ->
+    [loopback] loopback
+    [unspecified] unspecified address
+    [link-local] link-local
+    [private] private network
+    [shared] shared address space (carrier-grade NAT)
+    [multicast] multicast
+    [broadcast] broadcast
+    [documentation] documentation range
+   *[other] reserved range
+}

@@ -263,3 +263,27 @@ still-down = всё ещё недоступна
 found-before-customer = обнаружен раньше клиента
 down-for = простой
 availability-hint = Доступность считается по изменениям состояния; плановые работы исключены, время без данных показано отдельно и никогда не считается временем работы.
+
+# ssrf: monitors' targets (tierline_domain::reach), the administrators' monitors page
+monitor-list = Мониторы
+monitor-none = У этой системы нет мониторов.
+monitor-col-check = Проверка
+monitor-col-health = Состояние
+monitor-col-last = Последний результат
+monitor-health-up = работает
+monitor-health-down = не работает
+monitor-health-unknown = неизвестно
+monitor-private = Частные адреса
+monitor-allow-private = Может обращаться к частным адресам (loopback, link-local, частные сети)
+monitor-private-hint = Мониторы обращаются только к публичным адресам. Разрешайте частные лишь монитору, цели которого доверяете: разрешение относится к собственному узлу и порту этого монитора, а смена цели агентом его отменяет.
+monitor-target-refused = Адрес цели запрещён: { $class ->
+    [loopback] локальный (loopback)
+    [unspecified] неуказанный адрес
+    [link-local] локальный в пределах канала (link-local)
+    [private] частная сеть
+    [shared] общее адресное пространство (NAT оператора)
+    [multicast] групповой (multicast)
+    [broadcast] широковещательный
+    [documentation] диапазон для документации
+   *[other] зарезервированный диапазон
+}

@@ -263,3 +263,27 @@ still-down = досі недоступна
 found-before-customer = виявлено раніше за клієнта
 down-for = простій
 availability-hint = Доступність рахується за змінами стану; планові роботи виключено, час без даних показано окремо і ніколи не зараховано як час роботи.
+
+# ssrf: monitors' targets (tierline_domain::reach), the administrators' monitors page
+monitor-list = Монітори
+monitor-none = У цієї системи немає моніторів.
+monitor-col-check = Перевірка
+monitor-col-health = Стан
+monitor-col-last = Останній результат
+monitor-health-up = працює
+monitor-health-down = не працює
+monitor-health-unknown = невідомо
+monitor-private = Приватні адреси
+monitor-allow-private = Може звертатися до приватних адрес (loopback, link-local, приватні мережі)
+monitor-private-hint = Монітори звертаються лише до публічних адрес. Дозволяйте приватні тільки монітору, цілі якого довіряєте: дозвіл стосується власного вузла й порту цього монітора, а зміна цілі агентом його скасовує.
+monitor-target-refused = Адресу цілі заборонено: { $class ->
+    [loopback] локальна (loopback)
+    [unspecified] невизначена адреса
+    [link-local] локальна в межах каналу (link-local)
+    [private] приватна мережа
+    [shared] спільний адресний простір (NAT оператора)
+    [multicast] групова (multicast)
+    [broadcast] широкомовна
+    [documentation] діапазон для документації
+   *[other] зарезервований діапазон
+}

@@ -13,4 +13,5 @@ mod calendar_examples;
 mod calendar_props;
 mod cron_props;
 mod helpers;
+mod reach_table;
 mod sla_clock;

@@ -11,6 +11,7 @@
 
 mod helpers;
 mod outages;
+mod reach;
 mod special;
 
 use std::future::Future;
@@ -39,5 +40,8 @@ fn main() {
         special::nodes_share_the_monitors,
         special::two_runners_check_each_monitor_once,
         special::a_gap_in_checking_is_unknown_and_results_are_pruned,
+        reach::an_agents_monitor_inside_the_desk_never_connects,
+        reach::an_administrators_allowance_reaches_its_own_target_only,
+        reach::redirects_are_held_to_the_rule_at_every_hop,
     ]);
 }

@@ -204,7 +204,8 @@ pub async fn nodes_share_the_monitors(backend: Backend) {
         .unwrap();
     for n in 0..300 {
         let settings: MonitorSettings = serde_json::from_value(json!({
-            "name": format!("port {n}"), "check": {"kind": "tcp", "host": "127.0.0.1", "port": 9}, "interval_secs": 60
+            "name": format!("port {n}"), "check": {"kind": "tcp", "host": "127.0.0.1", "port": 9}, "interval_secs": 60,
+            "allow_private_targets": true
         }))
         .unwrap();
         desk.app

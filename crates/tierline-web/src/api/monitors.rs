@@ -21,7 +21,7 @@ pub async fn list(
     Ok(Json(s.store.monitors(&v, SystemId(id)).await?))
 }
 
-#[utoipa::path(post, path = "/api/v1/systems/{id}/monitors", tag = "monitoring", summary = "Add a monitor to a system (staff); a heartbeat's secret is shown this once", request_body = MonitorSettings, params(("id" = i64, Path, description = "System id")), responses((status = 201, description = "Created", body = CreatedMonitor), (status = "4XX", description = "A problem: what is wrong, and with which field", body = crate::error::Problem, content_type = "application/problem+json")), security(("bearer" = [])))]
+#[utoipa::path(post, path = "/api/v1/systems/{id}/monitors", tag = "monitoring", summary = "Add a monitor to a system (staff); a heartbeat's secret is shown this once; only administrators may set `allow_private_targets`", request_body = MonitorSettings, params(("id" = i64, Path, description = "System id")), responses((status = 201, description = "Created", body = CreatedMonitor), (status = "4XX", description = "A problem: what is wrong, and with which field", body = crate::error::Problem, content_type = "application/problem+json")), security(("bearer" = [])))]
 pub async fn create(
     State(s): State<AppState>,
     Auth(v): Auth,
@@ -44,7 +44,7 @@ pub async fn get(
     Ok(Json(s.store.monitor(&v, MonitorId(id)).await?))
 }
 
-#[utoipa::path(put, path = "/api/v1/monitors/{id}", tag = "monitoring", summary = "Change a monitor's settings (staff); `enabled: false` pauses it", request_body = MonitorSettings, params(("id" = i64, Path, description = "Monitor id")), responses((status = 200, description = "Done", body = Monitor), (status = "4XX", description = "A problem: what is wrong, and with which field", body = crate::error::Problem, content_type = "application/problem+json")), security(("bearer" = [])))]
+#[utoipa::path(put, path = "/api/v1/monitors/{id}", tag = "monitoring", summary = "Change a monitor's settings (staff); `enabled: false` pauses it; a new target clears `allow_private_targets` unless an administrator sets it", request_body = MonitorSettings, params(("id" = i64, Path, description = "Monitor id")), responses((status = 200, description = "Done", body = Monitor), (status = "4XX", description = "A problem: what is wrong, and with which field", body = crate::error::Problem, content_type = "application/problem+json")), security(("bearer" = [])))]
 pub async fn update(
     State(s): State<AppState>,
     Auth(v): Auth,

@@ -10,6 +10,7 @@ pub(crate) mod ctx;
 mod form;
 pub(crate) mod i18n;
 mod live;
+mod monitors;
 mod portal;
 mod site;
 mod ticket;
@@ -85,6 +86,11 @@ pub fn routes() -> Router<AppState> {
             post(admin::create_contract),
         )
         .route("/admin/coverage-preview", get(admin::coverage_preview))
+        .route("/admin/systems/{id}/monitors", get(monitors::page))
+        .route(
+            "/admin/monitors/{id}/private-targets",
+            post(monitors::set_private_targets),
+        )
         .route("/admin/users", post(admin::create_user))
         .route("/admin/users/{id}", post(admin::update_user))
         .route("/admin/groups", post(admin::create_group))

@@ -109,6 +109,14 @@ pub fn events(ctx: &Ctx, events: &[TicketEvent], users: &HashMap<i64, String>) -
                     },
                 ),
                 "vendor" | "vendor_unshared" => (String::new(), text(d, "vendor")),
+                "monitor.down" => (
+                    String::new(),
+                    format!(
+                        "{} — {}",
+                        text(d, "monitor"),
+                        super::monitors::result_text(&ctx.tr, &text(d, "reason"))
+                    ),
+                ),
                 _ => (String::new(), String::new()),
             };
             EventView {

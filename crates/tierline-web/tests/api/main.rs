@@ -56,5 +56,6 @@ fn main() {
         story!(probing::behind_a_trusted_proxy_limits_count_the_forwarded_client),
         story!(probing::live_updates_send_only_what_is_new_and_visible),
         story!(probing::people_change_their_own_password_and_stay_signed_in_only_where_they_did),
+        story!(monitoring::monitors_reach_private_addresses_only_as_an_administrator_allows),
     ]);
 }

@@ -460,3 +460,274 @@ pub async fn monitors_are_for_staff_to_set_and_customers_to_see(backend: Backend
         .await;
     assert_eq!(status, 404);
 }
+
+/// A signed-in browser without JavaScript, enough for the monitors page: cookies kept by hand,
+/// redirects not followed, the last page's CSRF token.
+struct Signed {
+    http: reqwest::Client,
+    base: String,
+    cookies: Vec<(String, String)>,
+    csrf: String,
+}
+
+impl Signed {
+    async fn new(app: &TestApp, email: &str, password: &str) -> Signed {
+        let mut b = Signed {
+            http: reqwest::Client::builder()
+                .redirect(reqwest::redirect::Policy::none())
+                .build()
+                .unwrap(),
+            base: app.url(""),
+            cookies: Vec::new(),
+            csrf: String::new(),
+        };
+        b.get("/login").await;
+        let (status, _) = b
+            .post("/login", &[("email", email), ("password", password)])
+            .await;
+        assert_eq!(status, 303);
+        b
+    }
+
+    async fn keep(&mut self, r: reqwest::Response) -> (u16, String) {
+        for c in r.headers().get_all("set-cookie") {
+            let c = c.to_str().unwrap();
+            let kv = c.split(';').next().unwrap();
+            let (k, v) = kv.split_once('=').unwrap();
+            self.cookies.retain(|(name, _)| name != k);
+            if !v.is_empty() {
+                self.cookies.push((k.to_owned(), v.to_owned()));
+            }
+        }
+        let status = r.status().as_u16();
+        let body = r.text().await.unwrap();
+        if let Some(i) = body.find("name=\"_csrf\" value=\"") {
+            let rest = &body[i + 20..];
+            self.csrf = rest[..rest.find('"').unwrap()].to_owned();
+        }
+        (status, body)
+    }
+
+    fn cookie(&self) -> String {
+        self.cookies
+            .iter()
+            .map(|(k, v)| format!("{k}={v}"))
+            .collect::<Vec<_>>()
+            .join("; ")
+    }
+
+    async fn get(&mut self, path: &str) -> (u16, String) {
+        let r = self
+            .http
+            .get(format!("{}{path}", self.base))
+            .header("cookie", self.cookie())
+            .header("accept-language", "uk")
+            .send()
+            .await
+            .unwrap();
+        self.keep(r).await
+    }
+
+    async fn post(&mut self, path: &str, form: &[(&str, &str)]) -> (u16, String) {
+        let mut pairs: Vec<(String, String)> = form
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+            .collect();
+        pairs.push(("_csrf".to_owned(), self.csrf.clone()));
+        let body = pairs
+            .iter()
+            .map(|(k, v)| format!("{k}={}", v.replace('@', "%40").replace(' ', "+")))
+            .collect::<Vec<_>>()
+            .join("&");
+        let r = self
+            .http
+            .post(format!("{}{path}", self.base))
+            .header("cookie", self.cookie())
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(body)
+            .send()
+            .await
+            .unwrap();
+        self.keep(r).await
+    }
+}
+
+pub async fn monitors_reach_private_addresses_only_as_an_administrator_allows(backend: Backend) {
+    let s = shop(backend).await;
+    let (_, agent) = s
+        .app
+        .user("alex@desk.test", Role::Agent, None, &[1, 2])
+        .await;
+    let path = format!("/api/v1/systems/{}/monitors", s.system);
+    let field = |e: &Value| e["errors"][0]["field"].as_str().map(str::to_owned);
+
+    // An agent: no address inside the desk written out, and no allowance.
+    let (status, e) = s
+        .post(
+            &path,
+            Some(&agent),
+            &json!({"name": "x", "check": {"kind": "http", "url": "http://127.0.0.1:9/"}}),
+        )
+        .await;
+    assert_eq!((status, field(&e).as_deref()), (422, Some("check")), "{e}");
+    assert!(
+        e["errors"][0]["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("target address not allowed: loopback"),
+        "{e}"
+    );
+    let (status, e) = s
+        .post(&path, Some(&agent), &json!({"name": "x", "check": {"kind": "tcp", "host": "db.internal", "port": 5432}, "allow_private_targets": true}))
+        .await;
+    assert_eq!(status, 403, "{e}");
+    let (status, m) = s
+        .post(
+            &path,
+            Some(&agent),
+            &json!({"name": "named", "check": {"kind": "tcp", "host": "localhost", "port": 5432}}),
+        )
+        .await;
+    assert_eq!(
+        (status, &m["allow_private_targets"]),
+        (201, &json!(false)),
+        "{m}"
+    );
+    // Heartbeats connect to nothing: no allowance to give.
+    let (status, e) = s
+        .post(&path, Some(&s.admin), &json!({"name": "hb", "check": {"kind": "heartbeat", "period_secs": 60}, "allow_private_targets": true}))
+        .await;
+    assert_eq!(
+        (status, field(&e).as_deref()),
+        (422, Some("allow_private_targets")),
+        "{e}"
+    );
+
+    // An administrator allows one target; it stays with that target only.
+    let db = json!({"name": "DB", "check": {"kind": "tcp", "host": "10.0.0.5", "port": 5432}, "allow_private_targets": true});
+    let (status, m) = s.post(&path, Some(&s.admin), &db).await;
+    assert_eq!(
+        (status, &m["allow_private_targets"]),
+        (201, &json!(true)),
+        "{m}"
+    );
+    let id = m["id"].as_i64().unwrap();
+    let put = |token: &str, body: Value| {
+        let token = token.to_owned();
+        let app = &s.app;
+        async move {
+            app.call(
+                "PUT",
+                &format!("/api/v1/monitors/{id}"),
+                Some(&token),
+                Some(&body),
+            )
+            .await
+        }
+    };
+    let (status, m) = put(&agent, json!({"name": "DB", "check": {"kind": "tcp", "host": "10.0.0.5", "port": 5432}, "interval_secs": 120})).await;
+    assert_eq!(
+        (status, &m["allow_private_targets"]),
+        (200, &json!(true)),
+        "an edit keeping the target keeps it: {m}"
+    );
+    let (status, m) = put(&agent, db.clone()).await;
+    assert_eq!(
+        (status, &m["allow_private_targets"]),
+        (200, &json!(true)),
+        "sending it back unchanged is no change: {m}"
+    );
+    let (status, e) = put(&agent, json!({"name": "DB", "check": {"kind": "tcp", "host": "10.0.0.6", "port": 5432}, "allow_private_targets": true})).await;
+    assert_eq!(status, 403, "an agent cannot carry it to another host: {e}");
+    let (status, e) = put(
+        &agent,
+        json!({"name": "DB", "check": {"kind": "tcp", "host": "10.0.0.5", "port": 22}}),
+    )
+    .await;
+    assert_eq!(
+        (status, field(&e).as_deref()),
+        (422, Some("check")),
+        "another port loses it: {e}"
+    );
+    let (status, m) = put(
+        &agent,
+        json!({"name": "DB", "check": {"kind": "tcp", "host": "db.internal", "port": 5432}}),
+    )
+    .await;
+    assert_eq!(
+        (status, &m["allow_private_targets"]),
+        (200, &json!(false)),
+        "{m}"
+    );
+    let (status, m) = put(&s.admin, json!({"name": "DB", "check": {"kind": "tcp", "host": "10.0.0.6", "port": 5432}, "allow_private_targets": true})).await;
+    assert_eq!(
+        (status, &m["allow_private_targets"]),
+        (200, &json!(true)),
+        "{m}"
+    );
+
+    // The administrators' page: the checkbox gives and withdraws it; a refusal is translated.
+    s.app
+        .store
+        .save_tracker(
+            tierline_store::MonitorId(id),
+            &tierline_domain::monitor::Tracker::default(),
+            Some("target address not allowed: link-local"),
+            None,
+        )
+        .await
+        .unwrap();
+    const PASSWORD: &str = "a long enough password";
+    for (email, role) in [("boss@desk.test", "admin"), ("agnes@desk.test", "agent")] {
+        let (status, u) = s
+            .post(
+                "/api/v1/users",
+                Some(&s.admin),
+                &json!({"email": email, "name": email, "role": role, "lines": [1], "password": PASSWORD}),
+            )
+            .await;
+        assert_eq!(status, 201, "{u}");
+    }
+    let mut boss = Signed::new(&s.app, "boss@desk.test", PASSWORD).await;
+    let (status, customer_page) = boss.get(&format!("/admin/customers/{}", s.customer)).await;
+    assert_eq!(status, 200);
+    let page = format!("/admin/systems/{}/monitors", s.system);
+    assert!(
+        customer_page.contains(&page),
+        "the customer's page links to it"
+    );
+    let (status, body) = boss.get(&page).await;
+    assert_eq!(status, 200, "{body}");
+    assert!(
+        body.contains("Адресу цілі заборонено: локальна в межах каналу (link-local)"),
+        "{body}"
+    );
+    let action = format!("/admin/monitors/{id}/private-targets");
+    assert!(body.contains(&action), "{body}");
+    let (status, _) = boss.post(&action, &[]).await;
+    assert_eq!(status, 303);
+    let (_, m) = s
+        .app
+        .call("GET", &format!("/api/v1/monitors/{id}"), Some(&agent), None)
+        .await;
+    assert_eq!(m["allow_private_targets"], false, "{m}");
+    let (status, _) = boss.post(&action, &[("allow_private_targets", "on")]).await;
+    assert_eq!(status, 303);
+    let (_, m) = s
+        .app
+        .call("GET", &format!("/api/v1/monitors/{id}"), Some(&agent), None)
+        .await;
+    assert_eq!(m["allow_private_targets"], true, "{m}");
+    // Agents have no such page, and cannot post its form.
+    let mut agnes = Signed::new(&s.app, "agnes@desk.test", PASSWORD).await;
+    let (status, _) = agnes.get(&page).await;
+    assert_eq!(status, 404);
+    agnes.get("/agent").await;
+    let (status, _) = agnes.post(&action, &[]).await;
+    assert!(matches!(status, 403 | 404), "{status}");
+    let (_, m) = s
+        .app
+        .call("GET", &format!("/api/v1/monitors/{id}"), Some(&agent), None)
+        .await;
+    assert_eq!(m["allow_private_targets"], true, "{m}");
+}

@@ -95,7 +95,9 @@ fn serve_checks_monitors_and_opens_incidents() {
             reqwest::Method::POST,
             format!("/systems/{sid}/monitors"),
             Some(json!({"name": "port", "check": {"kind": "tcp", "host": "127.0.0.1", "port": port},
-                        "interval_secs": 10, "retries": 0, "timeout_ms": 1000})),
+                        "interval_secs": 10, "retries": 0, "timeout_ms": 1000,
+                        // The service is on loopback: the administrator allows it.
+                        "allow_private_targets": true})),
         )
         .await;
         let id = m["id"].as_i64().unwrap();
