@@ -47,6 +47,10 @@ mod time_entries;
 pub use time_entries::{ConsultationUsage, NewTimeEntry, TimeEntry};
 mod timers;
 mod tokens;
+mod uploads;
+pub use uploads::{
+    CUSTOMER_QUOTA_BYTES, CUSTOMER_RATE_BYTES, UPLOAD_RATE_WINDOW, UploadLimits, UploadRefusal,
+};
 mod users;
 mod vendor;
 pub use vendor::VendorBlock;

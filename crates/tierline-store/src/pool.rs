@@ -39,6 +39,8 @@ pub struct Store {
     >,
     /// Password checks allowed at once (see `sessions`).
     pub(crate) verifications: std::sync::Arc<tokio::sync::Semaphore>,
+    /// Customers' attachment quota and rate (see `uploads`).
+    pub(crate) uploads: crate::UploadLimits,
 }
 
 /// How SQLite makes a commit durable.
@@ -116,6 +118,7 @@ impl Store {
             verifications: std::sync::Arc::new(tokio::sync::Semaphore::new(
                 crate::sessions::verification_permits(),
             )),
+            uploads: crate::UploadLimits::default(),
         })
     }
 

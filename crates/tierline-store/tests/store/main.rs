@@ -9,6 +9,7 @@
 
 mod fixtures;
 mod stories;
+mod upload_stories;
 mod web_stories;
 
 fn main() {
