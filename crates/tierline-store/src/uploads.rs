@@ -208,8 +208,11 @@ impl Store {
                     let free_at = from_db(r.try_get("created_at")?)?
                         .checked_add(limits.rate_window)
                         .unwrap_or(Timestamp::MAX);
-                    let wait = free_at.duration_since(now).as_secs().max(0).unsigned_abs();
-                    retry_after_secs = wait.saturating_add(1).min(window_secs.max(1));
+                    // It fits at `free_at` itself (the window excludes its start): whole
+                    // seconds, rounded up.
+                    let wait = free_at.duration_since(now);
+                    let secs = wait.as_secs() + i64::from(wait.subsec_nanos() > 0);
+                    retry_after_secs = secs.max(1).unsigned_abs().min(window_secs.max(1));
                     break;
                 }
             }
