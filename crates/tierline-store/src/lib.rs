@@ -34,6 +34,7 @@ mod pool;
 mod prefs;
 pub use prefs::Prefs;
 mod search;
+pub use search::MAX_SEARCH_WORDS;
 pub mod secrets;
 mod sessions;
 mod stats;

@@ -8,8 +8,8 @@
 )]
 
 mod fixtures;
+mod limit_stories;
 mod stories;
-mod upload_stories;
 mod web_stories;
 
 fn main() {

@@ -1,9 +1,13 @@
-//! Stories of customers' attachment quota and upload rate: small limits set through
-//! `UploadLimits`, as a configuration would set the real ones.
+//! Stories of the store's limits on what comes from outside: customers' attachment quota and
+//! upload rate (small limits set through `UploadLimits`, as a configuration would set the real
+//! ones), and the words a search reads.
 
 use jiff::{SignedDuration, Timestamp};
+use tierline_domain::Class;
+use tierline_domain::ticket::Channel;
 use tierline_store::{
-    Backend, NewAttachment, Store, StoreError, TicketId, UploadLimits, UploadRefusal, Viewer,
+    Backend, MAX_SEARCH_WORDS, NewAttachment, NewTicket, Store, StoreError, TicketFilter, TicketId,
+    UploadLimits, UploadRefusal, Viewer,
 };
 
 use crate::fixtures::*;
@@ -184,4 +188,56 @@ pub async fn concurrent_uploads_never_overshoot_the_quota(backend: Backend) {
         }
         assert_eq!(total, 1000 * i64::try_from(round).unwrap(), "round {round}");
     }
+}
+
+pub async fn a_search_reads_its_first_32_words(backend: Backend) {
+    let (_db, d) = desk(backend).await;
+    let words =
+        |range: std::ops::Range<usize>| -> String { range.map(|i| format!("w{i}x ")).collect() };
+    let t = d
+        .store
+        .create_ticket(
+            &d.acme_user,
+            NewTicket {
+                customer_id: None,
+                system_id: None,
+                subject: "A log".into(),
+                description: words(0..40),
+                channel: Channel::Portal,
+                class: Class::try_from(4).unwrap(),
+                opened_at: None,
+                individual_reaction: None,
+                individual_resolution: None,
+                auto_class: None,
+            },
+            monday(),
+        )
+        .await
+        .unwrap();
+    let search = |text: String| {
+        let store = d.store.clone();
+        let agent = d.agent.clone();
+        async move {
+            store
+                .tickets(
+                    &agent,
+                    &TicketFilter {
+                        text: Some(text),
+                        limit: 50,
+                        ..Default::default()
+                    },
+                    monday(),
+                )
+                .await
+                .map(|page| page.items.iter().map(|t| t.id).collect::<Vec<_>>())
+        }
+    };
+    // A pasted page of 40,000 words, the ticket's 40 first. Read whole, such a search took
+    // SQLite 7 s and overflowed PostgreSQL's stack (a 500); its first 32 words are the search.
+    let started = std::time::Instant::now();
+    assert_eq!(search(words(0..40_000)).await.unwrap(), [t.id]);
+    assert!(started.elapsed() < std::time::Duration::from_secs(5));
+    // Within the limit every word counts.
+    let other = format!("{} nowhere", words(0..MAX_SEARCH_WORDS - 1));
+    assert!(search(other).await.unwrap().is_empty());
 }
