@@ -28,6 +28,9 @@ fn hash(feature: &str) -> u32 {
 
 /// The features of a request and the language it was read in.
 pub(crate) fn extract(subject: &str, body: &str) -> (Features, Lang) {
+    // Training reads as much as classifying does (`Classifier::classify`).
+    let subject = crate::head(subject, crate::MAX_SUBJECT_CHARS);
+    let body = crate::head(body, crate::MAX_BODY_CHARS);
     let (subject, body) = (text::normalise(subject), text::normalise(body));
     let lang = text::language(&format!("{subject} {body}"));
     let mut counts: HashMap<u32, (f32, Option<String>)> = HashMap::new();

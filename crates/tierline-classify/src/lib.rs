@@ -27,6 +27,22 @@ use tierline_domain::Class;
 /// The labelled set written by the team, shipped in the binary.
 pub const TEAM_SET: &str = include_str!("../data/requests.jsonl");
 
+/// The most of a subject that is read, in characters.
+pub const MAX_SUBJECT_CHARS: usize = 1_000;
+/// The most of a body that is read, in characters. What decides a class is said early, and the
+/// cost of reading grows with the text (normalising, tokens, word pairs, character n-grams, the
+/// rules' patterns): a body of the store's 100,000 characters, or a form field of megabytes
+/// before the store refuses it, is read only this far.
+pub const MAX_BODY_CHARS: usize = 20_000;
+/// Longer runs of letters are not words (a hash, base64, a minified line) and are not read:
+/// stemming and n-grams of them only cost time.
+pub const MAX_WORD_CHARS: usize = 64;
+
+/// The first `max` characters of `s`.
+pub(crate) fn head(s: &str, max: usize) -> &str {
+    s.char_indices().nth(max).map_or(s, |(end, _)| &s[..end])
+}
+
 /// Below this confidence a request goes to line 1 as "needs qualification".
 pub const DEFAULT_THRESHOLD: f32 = 0.5;
 
@@ -100,8 +116,9 @@ impl Classifier {
         &self.rules
     }
 
-    /// Classifies one request.
+    /// Classifies one request, reading at most [`MAX_SUBJECT_CHARS`] and [`MAX_BODY_CHARS`] of it.
     pub fn classify(&self, subject: &str, body: &str) -> Classification {
+        let (subject, body) = (head(subject, MAX_SUBJECT_CHARS), head(body, MAX_BODY_CHARS));
         let (feats, lang) = features::extract(subject, body);
         let mut scores = self.model.scores(&feats);
         let text = format!("{subject}\n{body}");

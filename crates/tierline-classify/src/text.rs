@@ -258,7 +258,9 @@ pub(crate) fn tokens(normalised: &str, lang: Lang) -> Vec<Token> {
     }
     for word in normalised.split(|c: char| !(c.is_alphanumeric() || c == '\'')) {
         let word = word.trim_matches('\'');
-        if word.chars().count() < 2 || word.chars().all(|c| c.is_ascii_digit()) {
+        let chars = word.chars().count();
+        if !(2..=crate::MAX_WORD_CHARS).contains(&chars) || word.chars().all(|c| c.is_ascii_digit())
+        {
             continue;
         }
         out.push(Token {

@@ -51,6 +51,30 @@ fn clear_requests_in_three_languages_and_alerts() {
 }
 
 #[test]
+fn only_the_start_of_a_long_request_is_read() {
+    use tierline_classify::{MAX_BODY_CHARS, MAX_SUBJECT_CHARS, MAX_WORD_CHARS};
+    let c = shipped();
+    let (subject, body) = (
+        "Как добавить поле в форму?",
+        "Нужно ещё одно поле: телефон.",
+    );
+    let plain = c.classify(subject, body);
+    // Past the limits, even the loudest text changes nothing.
+    let outage = " [FIRING:1] сервер лежит 502 DDoS атака down outage".repeat(2000);
+    let padded = format!("{body}{}{outage}", " ".repeat(MAX_BODY_CHARS));
+    assert_eq!(c.classify(subject, &padded), plain);
+    let long_subject = format!("{subject}{}{outage}", " ".repeat(MAX_SUBJECT_CHARS));
+    assert_eq!(c.classify(&long_subject, body), plain);
+    // A run of letters longer than a word is no word: no stem, no n-grams.
+    let blob = format!("{body} {}", "атака".repeat(MAX_WORD_CHARS));
+    assert_eq!(c.classify(subject, &blob), plain);
+    // And a megabyte of text costs what 20,000 characters do.
+    let started = std::time::Instant::now();
+    let _ = c.classify(&outage, &outage.repeat(10));
+    assert!(started.elapsed() < std::time::Duration::from_secs(5));
+}
+
+#[test]
 fn a_weak_signal_asks_for_qualification() {
     let got = shipped().classify("Hello", "");
     assert!(got.needs_qualification, "{got:?}");

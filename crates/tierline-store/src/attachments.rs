@@ -1,5 +1,6 @@
 //! Files attached to tickets. They live in the database beside the ticket, so a backup of the
-//! database is a backup of everything; each is bounded in size.
+//! database is a backup of everything; each is bounded in size, and each customer's together
+//! by a quota and an hourly rate (`uploads`).
 
 use jiff::Timestamp;
 use serde::Serialize;
@@ -88,69 +89,101 @@ impl Store {
         file: NewAttachment<'_>,
         now: Timestamp,
     ) -> Result<Attachment, StoreError> {
-        let NewAttachment {
-            file_name,
-            content_type,
-            bytes,
-            public,
-        } = file;
-        if bytes.len() > MAX_ATTACHMENT_BYTES {
-            return Err(StoreError::invalid(
-                "file",
-                format!("must be at most {} MiB", MAX_ATTACHMENT_BYTES / 1024 / 1024),
-            ));
-        }
-        if bytes.is_empty() {
-            return Err(StoreError::invalid("file", "is empty"));
-        }
+        self.attach_all(viewer, ticket_id, &[file], now)
+            .await?
+            .pop()
+            .ok_or(StoreError::Corrupt(
+                "an attachment was not stored".to_owned(),
+            ))
+    }
+
+    /// Attaches files to a ticket the viewer may see, all or none: one transaction, in which
+    /// the ticket's customer's quota and rate are checked for the files together (`uploads`).
+    pub async fn attach_all(
+        &self,
+        viewer: &Viewer,
+        ticket_id: TicketId,
+        files: &[NewAttachment<'_>],
+        now: Timestamp,
+    ) -> Result<Vec<Attachment>, StoreError> {
         if viewer.role == Role::Vendor {
             return Err(StoreError::Forbidden("vendor contacts do not attach files"));
         }
-        let public = public || viewer.role == Role::Customer;
-        let name = clean_name(file_name)?;
-        let content_type: String = content_type
-            .chars()
-            .filter(char::is_ascii_graphic)
-            .take(100)
-            .collect();
+        let mut checked = Vec::with_capacity(files.len());
+        let mut total: u64 = 0;
+        for file in files {
+            let NewAttachment {
+                file_name,
+                content_type,
+                bytes,
+                public,
+            } = *file;
+            if bytes.len() > MAX_ATTACHMENT_BYTES {
+                return Err(StoreError::invalid(
+                    "file",
+                    format!("must be at most {} MiB", MAX_ATTACHMENT_BYTES / 1024 / 1024),
+                ));
+            }
+            if bytes.is_empty() {
+                return Err(StoreError::invalid("file", "is empty"));
+            }
+            let public = public || viewer.role == Role::Customer;
+            let name = clean_name(file_name)?;
+            let content_type: String = content_type
+                .chars()
+                .filter(char::is_ascii_graphic)
+                .take(100)
+                .collect();
+            total = total.saturating_add(u64::try_from(bytes.len()).unwrap_or(u64::MAX));
+            checked.push((name, content_type, bytes, public));
+        }
+        if checked.is_empty() {
+            return Ok(Vec::new());
+        }
         let t = self.ticket(viewer, ticket_id).await?;
         let mut tx = self.begin_write().await?;
-        let row = sqlx::query(crate::own_sql(format!(
-            "INSERT INTO attachments (ticket_id, file_name, content_type, size, data, public, uploaded_by, created_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING {COLUMNS}"
-        )))
-        .bind(t.id.0)
-        .bind(&name)
-        .bind(&content_type)
-        .bind(i64::try_from(bytes.len()).unwrap_or(i64::MAX))
-        .bind(bytes.to_vec())
-        .bind(i64::from(public))
-        .bind(viewer.user_id.0)
-        .bind(to_db(now))
-        .fetch_one(&mut *tx)
-        .await?;
-        let a = attachment(&row)?;
-        sqlx::query(
-            "INSERT INTO ticket_events (ticket_id, at, actor_id, kind, public, data) VALUES ($1, $2, $3, 'attachment', $4, $5)",
-        )
-        .bind(t.id.0)
-        .bind(to_db(now))
-        .bind(viewer.user_id.0)
-        .bind(i64::from(public))
-        .bind(json!({"attachment_id": a.id, "file_name": a.file_name, "size": a.size}).to_string())
-        .execute(&mut *tx)
-        .await?;
-        audit::record(
-            &mut tx,
-            now,
-            Some(viewer.user_id),
-            "ticket.attach",
-            &format!("ticket:{}", t.id),
-            &json!({"attachment_id": a.id}),
-        )
-        .await?;
+        self.reserve_upload(&mut tx, t.customer_id, total, now)
+            .await?;
+        let mut out = Vec::with_capacity(checked.len());
+        for (name, content_type, bytes, public) in checked {
+            let row = sqlx::query(crate::own_sql(format!(
+                "INSERT INTO attachments (ticket_id, file_name, content_type, size, data, public, uploaded_by, created_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING {COLUMNS}"
+            )))
+            .bind(t.id.0)
+            .bind(&name)
+            .bind(&content_type)
+            .bind(i64::try_from(bytes.len()).unwrap_or(i64::MAX))
+            .bind(bytes.to_vec())
+            .bind(i64::from(public))
+            .bind(viewer.user_id.0)
+            .bind(to_db(now))
+            .fetch_one(&mut *tx)
+            .await?;
+            let a = attachment(&row)?;
+            sqlx::query(
+                "INSERT INTO ticket_events (ticket_id, at, actor_id, kind, public, data) VALUES ($1, $2, $3, 'attachment', $4, $5)",
+            )
+            .bind(t.id.0)
+            .bind(to_db(now))
+            .bind(viewer.user_id.0)
+            .bind(i64::from(public))
+            .bind(json!({"attachment_id": a.id, "file_name": a.file_name, "size": a.size}).to_string())
+            .execute(&mut *tx)
+            .await?;
+            audit::record(
+                &mut tx,
+                now,
+                Some(viewer.user_id),
+                "ticket.attach",
+                &format!("ticket:{}", t.id),
+                &json!({"attachment_id": a.id}),
+            )
+            .await?;
+            out.push(a);
+        }
         tx.commit().await?;
-        Ok(a)
+        Ok(out)
     }
 
     /// A ticket's attachments the viewer may see.

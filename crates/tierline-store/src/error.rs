@@ -26,6 +26,9 @@ pub enum StoreError {
     /// Too much of this is being done at once; try again after this many seconds.
     #[error("the server is busy; try again in {0} seconds")]
     Busy(u64),
+    /// An upload over the customer's attachment quota or rate; nothing of it was stored.
+    #[error("{0}")]
+    UploadRefused(crate::UploadRefusal),
     /// A unique value already taken.
     #[error("{0} already exists")]
     Conflict(&'static str),

@@ -35,6 +35,7 @@ mod pool;
 mod prefs;
 pub use prefs::Prefs;
 mod search;
+pub use search::MAX_SEARCH_WORDS;
 pub mod secrets;
 mod sessions;
 mod stats;
@@ -48,6 +49,10 @@ mod time_entries;
 pub use time_entries::{ConsultationUsage, NewTimeEntry, TimeEntry};
 mod timers;
 mod tokens;
+mod uploads;
+pub use uploads::{
+    CUSTOMER_QUOTA_BYTES, CUSTOMER_RATE_BYTES, UPLOAD_RATE_WINDOW, UploadLimits, UploadRefusal,
+};
 mod users;
 mod vendor;
 mod verifier;

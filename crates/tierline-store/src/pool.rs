@@ -39,6 +39,8 @@ pub struct Store {
     >,
     /// Password checks allowed at once (see `sessions`).
     pub(crate) verifier: crate::verifier::Verifier,
+    /// Customers' attachment quota and rate (see `uploads`).
+    pub(crate) uploads: crate::UploadLimits,
 }
 
 /// How SQLite makes a commit durable.
@@ -114,6 +116,7 @@ impl Store {
             backend,
             contracts: Default::default(),
             verifier: crate::verifier::Verifier::start(crate::sessions::verification_permits()),
+            uploads: crate::UploadLimits::default(),
         })
     }
 

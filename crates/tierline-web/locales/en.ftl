@@ -287,3 +287,13 @@ monitor-target-refused = Target address not allowed: { $class ->
     [documentation] documentation range
    *[other] reserved range
 }
+
+# parse: limits on what is uploaded (holiday files, attachments)
+ics-too-large = The .ics file is larger than { $kib } KiB, the most a holiday file may be.
+ics-line-too-long = Line { $line } of the .ics file is longer than { $max } bytes, the most a line may be.
+ics-property-too-long = The property on line { $line } of the .ics file is longer than { $max } bytes with its continuation lines, the most a property may be.
+ics-too-deep = On line { $line } the .ics file nests components more than { $max } deep.
+ics-too-many-events = The .ics file has more than { $max } events (the one too many starts on line { $line }), the most a holiday file may have.
+ics-too-many-dates = The .ics file gives more than { $max } holiday dates (reached at the event on line { $line }), the most a holiday file may give; list fewer years or shorter events.
+upload-quota = The files of this customer's requests would take more than the { $quota } allowed ({ $used } stored, { $size } sent). Nothing was added.
+upload-rate = At most { $rate } of files may be uploaded in { $hours } h for this customer's requests: { $recent } already were, and these files are { $size }. Nothing was added; please try again in { $minutes } min.

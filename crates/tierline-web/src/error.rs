@@ -7,7 +7,7 @@ use axum::extract::rejection::{BytesRejection, JsonRejection, PathRejection, Que
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
-use tierline_store::StoreError;
+use tierline_store::{StoreError, UploadRefusal};
 
 /// A field-level problem.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
@@ -56,6 +56,9 @@ pub enum ApiError {
     /// The body is over the limit.
     #[error("the request body is larger than {} bytes", crate::BODY_LIMIT)]
     PayloadTooLarge,
+    /// Files over the customer's attachment quota (413) or upload rate (429).
+    #[error("{0}")]
+    UploadRefused(tierline_store::UploadRefusal),
     /// Not JSON.
     #[error("{0}")]
     UnsupportedMediaType(String),
@@ -111,9 +114,22 @@ impl ApiError {
             ApiError::Conflict(_) => StatusCode::CONFLICT,
             ApiError::Unprocessable { .. } => StatusCode::UNPROCESSABLE_ENTITY,
             ApiError::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            ApiError::UploadRefused(UploadRefusal::Quota { .. }) => StatusCode::PAYLOAD_TOO_LARGE,
+            ApiError::UploadRefused(UploadRefusal::Rate { .. }) => StatusCode::TOO_MANY_REQUESTS,
             ApiError::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             ApiError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    /// Seconds to wait before trying again, when waiting helps.
+    fn retry_after(&self) -> Option<u64> {
+        match self {
+            ApiError::TooManyRequests(secs) | ApiError::Busy(secs) => Some(*secs),
+            ApiError::UploadRefused(UploadRefusal::Rate {
+                retry_after_secs, ..
+            }) => Some(*retry_after_secs),
+            _ => None,
         }
     }
 
@@ -154,12 +170,16 @@ impl IntoResponse for ApiError {
                 .headers_mut()
                 .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
         }
-        if let ApiError::TooManyRequests(secs) | ApiError::Busy(secs) = &self
-            && let Ok(v) = HeaderValue::from_str(&secs.to_string())
-        {
-            response.headers_mut().insert(header::RETRY_AFTER, v);
-        }
+        retry_after(&mut response, self.retry_after());
         response
+    }
+}
+
+fn retry_after(response: &mut Response, secs: Option<u64>) {
+    if let Some(secs) = secs
+        && let Ok(v) = HeaderValue::from_str(&secs.to_string())
+    {
+        response.headers_mut().insert(header::RETRY_AFTER, v);
     }
 }
 
@@ -173,6 +193,7 @@ impl From<StoreError> for ApiError {
             StoreError::BadCredentials => ApiError::BadCredentials,
             StoreError::RateLimited(secs) => ApiError::TooManyRequests(secs),
             StoreError::Busy(secs) => ApiError::Busy(secs),
+            StoreError::UploadRefused(why) => ApiError::UploadRefused(why),
             e @ (StoreError::Database(_) | StoreError::Migrate(_) | StoreError::Corrupt(_)) => {
                 ApiError::internal(e)
             }
@@ -249,6 +270,74 @@ pub struct PageFailure {
     pub status: StatusCode,
     /// What to tell the person, in English; the layer shows a translated summary beside it.
     pub detail: Option<String>,
+    /// What to tell the person in their language instead of `detail`, where there is a message
+    /// for it.
+    pub message: Option<PageMessage>,
+}
+
+/// A message of the translations with its arguments, for the UI's error layer to put in the
+/// viewer's language.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PageMessage {
+    /// The message's key.
+    pub key: &'static str,
+    /// Its arguments.
+    pub args: Vec<(&'static str, String)>,
+}
+
+impl PageMessage {
+    fn of(e: &ApiError) -> Option<PageMessage> {
+        let ApiError::UploadRefused(refusal) = e else {
+            return None;
+        };
+        Some(match *refusal {
+            UploadRefusal::Quota {
+                quota_bytes,
+                used_bytes,
+                size_bytes,
+            } => PageMessage {
+                key: "upload-quota",
+                args: vec![
+                    ("quota", human_bytes(quota_bytes)),
+                    ("used", human_bytes(used_bytes)),
+                    ("size", human_bytes(size_bytes)),
+                ],
+            },
+            UploadRefusal::Rate {
+                rate_bytes,
+                window_secs,
+                recent_bytes,
+                size_bytes,
+                retry_after_secs,
+            } => PageMessage {
+                key: "upload-rate",
+                args: vec![
+                    ("rate", human_bytes(rate_bytes)),
+                    ("hours", (window_secs / 3600).max(1).to_string()),
+                    ("recent", human_bytes(recent_bytes)),
+                    ("size", human_bytes(size_bytes)),
+                    ("minutes", retry_after_secs.div_ceil(60).max(1).to_string()),
+                ],
+            },
+        })
+    }
+}
+
+/// A size as people read it: `2 GiB`, `200 MiB`, `3.5 MiB`, `900 B`.
+pub(crate) fn human_bytes(n: u64) -> String {
+    const UNITS: [(u64, &str); 3] = [(1 << 30, "GiB"), (1 << 20, "MiB"), (1 << 10, "KiB")];
+    for (size, unit) in UNITS {
+        if n >= size {
+            // Tenths, rounded down: a limit is never shown larger than it is.
+            let tenths = n.saturating_mul(10) / size;
+            return if tenths % 10 == 0 {
+                format!("{} {unit}", tenths / 10)
+            } else {
+                format!("{}.{} {unit}", tenths / 10, tenths % 10)
+            };
+        }
+    }
+    format!("{n} B")
 }
 
 impl<E: Into<ApiError>> From<E> for PageError {
@@ -269,9 +358,78 @@ impl IntoResponse for PageError {
             other => Some(other.to_string()),
         };
         let mut response = status.into_response();
+        retry_after(&mut response, self.0.retry_after());
+        response.extensions_mut().insert(PageFailure {
+            status,
+            detail,
+            message: PageMessage::of(&self.0),
+        });
         response
-            .extensions_mut()
-            .insert(PageFailure { status, detail });
-        response
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ui::i18n::{Lang, Tr};
+
+    #[test]
+    fn sizes_read_as_people_say_them() {
+        assert_eq!(human_bytes(900), "900 B");
+        assert_eq!(human_bytes(300 * 1024), "300 KiB");
+        assert_eq!(human_bytes(200 << 20), "200 MiB");
+        assert_eq!(human_bytes((7 << 20) / 2), "3.5 MiB");
+        assert_eq!(
+            human_bytes((2 << 30) - 1),
+            "1.9 GiB",
+            "never shown larger than it is"
+        );
+        assert_eq!(human_bytes(2 << 30), "2 GiB");
+    }
+
+    #[test]
+    fn upload_refusals_are_told_in_every_language_with_their_numbers() {
+        let refusals = [
+            UploadRefusal::Quota {
+                quota_bytes: 2 << 30,
+                used_bytes: (2 << 30) - (1 << 20),
+                size_bytes: 3 << 20,
+            },
+            UploadRefusal::Rate {
+                rate_bytes: 200 << 20,
+                window_secs: 3600,
+                recent_bytes: 190 << 20,
+                size_bytes: 20 << 20,
+                retry_after_secs: 61,
+            },
+        ];
+        for refusal in refusals {
+            let e = ApiError::UploadRefused(refusal);
+            let m = PageMessage::of(&e).unwrap();
+            for lang in Lang::ALL {
+                let args: Vec<(&str, &dyn std::fmt::Display)> = m
+                    .args
+                    .iter()
+                    .map(|(k, v)| (*k, v as &dyn std::fmt::Display))
+                    .collect();
+                let told = Tr(lang).t_args(m.key, &args);
+                assert_ne!(told, m.key, "{lang:?}");
+                assert!(!told.contains('{'), "{lang:?}: {told}");
+                for (_, value) in &m.args {
+                    assert!(
+                        told.contains(value.as_str()),
+                        "{lang:?}: {told} lacks {value}"
+                    );
+                }
+            }
+        }
+        assert_eq!(
+            ApiError::UploadRefused(refusals[0]).status(),
+            StatusCode::PAYLOAD_TOO_LARGE
+        );
+        let rate = ApiError::UploadRefused(refusals[1]);
+        assert_eq!(rate.status(), StatusCode::TOO_MANY_REQUESTS);
+        assert_eq!(rate.retry_after(), Some(61));
+        assert_eq!(PageMessage::of(&ApiError::NotFound), None);
     }
 }

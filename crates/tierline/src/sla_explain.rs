@@ -7,7 +7,7 @@ use anyhow::Context;
 use jiff::tz::TimeZone;
 use jiff::{SignedDuration, Timestamp};
 use serde_json::json;
-use tierline_domain::calendar::ics::parse_holidays;
+use tierline_domain::calendar::ics::{MAX_ICS_BYTES, parse_holidays};
 use tierline_domain::calendar::{Coverage, WEEK};
 use tierline_domain::sla::{ClockKind, Target, human_duration};
 use tierline_domain::{Calendar, Class, SlaPolicy};
@@ -22,12 +22,27 @@ struct Explained {
     windows: Vec<(Timestamp, Timestamp)>,
 }
 
+/// A text file, reading at most one byte past `max`: a file that large is refused by the
+/// parser for its size, without the whole of it (a mistaken path to a disk image, say) in memory.
+fn read_bounded(path: &std::path::Path, max: usize) -> std::io::Result<String> {
+    use std::io::Read;
+    let mut bytes = Vec::new();
+    std::fs::File::open(path)?
+        .take(u64::try_from(max).unwrap_or(u64::MAX).saturating_add(1))
+        .read_to_end(&mut bytes)?;
+    if bytes.len() > max {
+        // Cut anywhere, perhaps inside a character: the parser refuses it for its size.
+        return Ok(String::from_utf8_lossy(&bytes).into_owned());
+    }
+    String::from_utf8(bytes).map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidData, e))
+}
+
 pub fn run(args: &ExplainArgs, mut out: impl Write) -> anyhow::Result<()> {
     let coverage: Coverage = args.coverage.parse()?;
     let tz = Calendar::time_zone(&args.tz)?;
     let mut builder = Calendar::builder(tz.clone()).week(coverage.week());
     if let Some(path) = &args.holidays {
-        let text = std::fs::read_to_string(path)
+        let text = read_bounded(path, MAX_ICS_BYTES)
             .with_context(|| format!("cannot read {}", path.display()))?;
         // Expand yearly holidays far enough past the request for any target to be reached.
         let horizon = args

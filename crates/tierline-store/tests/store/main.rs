@@ -8,6 +8,7 @@
 )]
 
 mod fixtures;
+mod limit_stories;
 mod stories;
 mod web_stories;
 

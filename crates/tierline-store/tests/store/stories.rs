@@ -10,6 +10,7 @@ use tierline_store::{Backend, NewTicket, StoreError, TicketFilter};
 use tierline_testkit::{Story, TestDb};
 
 use crate::fixtures::*;
+use crate::limit_stories::*;
 use crate::web_stories::*;
 
 macro_rules! story {
@@ -42,6 +43,10 @@ pub const ALL: &[(&str, Story)] = &[
     story!(the_change_feed_follows_every_change),
     story!(preferences_are_kept_per_user),
     story!(only_opening_a_new_ticket_acknowledges_it),
+    story!(a_customers_files_are_bounded_by_a_quota_whoever_uploads_them),
+    story!(a_customers_uploads_are_bounded_by_an_hourly_rate),
+    story!(concurrent_uploads_never_overshoot_the_quota),
+    story!(a_search_reads_its_first_32_words),
 ];
 
 pub async fn desk(backend: Backend) -> (TestDb, Desk) {

@@ -11,6 +11,7 @@ use jiff::civil::{Date, Weekday};
 use serde::Deserialize;
 use tierline_domain::Class;
 use tierline_domain::calendar::Coverage;
+use tierline_domain::calendar::ics::{IcsError, IcsLimit, parse_holidays};
 use tierline_domain::calendar::spec::CalendarSpec;
 use tierline_domain::contract::ContractTerms;
 use tierline_domain::sla::SlaPolicy;
@@ -22,6 +23,7 @@ use tierline_store::{
 
 use super::ctx::Ctx;
 use super::form::{Fields, PageForm, opt};
+use super::i18n::Tr;
 use crate::error::PageError;
 use crate::{ApiError, AppState};
 
@@ -469,7 +471,7 @@ pub async fn create_contract(
         None => String::new(),
     };
     let v = ctx.admin()?.clone();
-    match contract_terms(&fields, &ics) {
+    match contract_terms(&fields, &ics, ctx.tr) {
         Ok((from, terms)) => {
             match s
                 .store
@@ -487,8 +489,32 @@ pub async fn create_contract(
     }
 }
 
+/// An .ics import's error for the administrator who sent the file: a limit it went over in
+/// their language, with the limit's number; a wrong line as the parser words it.
+fn ics_error(tr: Tr, e: &IcsError) -> String {
+    let IcsError::Limit(limit) = e else {
+        return format!("ics: {e}");
+    };
+    let max: &dyn std::fmt::Display = &limit.max();
+    let line: &dyn std::fmt::Display = &limit.line().unwrap_or(1);
+    match limit {
+        IcsLimit::FileSize => tr.t_args("ics-too-large", &[("kib", &(limit.max() / 1024))]),
+        IcsLimit::LineLength { .. } => {
+            tr.t_args("ics-line-too-long", &[("line", line), ("max", max)])
+        }
+        IcsLimit::UnfoldedLength { .. } => {
+            tr.t_args("ics-property-too-long", &[("line", line), ("max", max)])
+        }
+        IcsLimit::Nesting { .. } => tr.t_args("ics-too-deep", &[("line", line), ("max", max)]),
+        IcsLimit::Events { .. } => {
+            tr.t_args("ics-too-many-events", &[("line", line), ("max", max)])
+        }
+        IcsLimit::Dates { .. } => tr.t_args("ics-too-many-dates", &[("line", line), ("max", max)]),
+    }
+}
+
 /// The contract form's fields as terms; an error names the field.
-fn contract_terms(f: &Fields, ics: &str) -> Result<(Date, ContractTerms), String> {
+fn contract_terms(f: &Fields, ics: &str, tr: Tr) -> Result<(Date, ContractTerms), String> {
     let get = |k: &str| f.text(k).trim().to_owned();
     let from: Date = get("effective_from")
         .parse()
@@ -511,8 +537,7 @@ fn contract_terms(f: &Fields, ics: &str) -> Result<(Date, ContractTerms), String
         let until = from
             .checked_add(jiff::Span::new().years(5))
             .map_err(|e| e.to_string())?;
-        let import = tierline_domain::calendar::ics::parse_holidays(ics, until)
-            .map_err(|e| format!("ics: {e}"))?;
+        let import = parse_holidays(ics, until).map_err(|e| ics_error(tr, &e))?;
         holidays.extend(import.dates());
     }
     holidays.sort_unstable();
@@ -573,6 +598,9 @@ fn contract_terms(f: &Fields, ics: &str) -> Result<(Date, ContractTerms), String
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::ui::i18n::Lang;
+
+    const EN: Tr = Tr(Lang::En);
 
     fn form(rows: &[SlaRow], stability: bool) -> Fields {
         let mut f: Vec<(String, String)> = [
@@ -601,11 +629,46 @@ mod tests {
     }
 
     #[test]
+    fn every_ics_limit_is_told_in_every_language_with_its_number() {
+        let line = 4321;
+        let limits = [
+            IcsLimit::FileSize,
+            IcsLimit::LineLength { line },
+            IcsLimit::UnfoldedLength { line },
+            IcsLimit::Nesting { line },
+            IcsLimit::Events { line },
+            IcsLimit::Dates { line },
+        ];
+        for lang in Lang::ALL {
+            for limit in limits {
+                let told = ics_error(Tr(lang), &IcsError::Limit(limit));
+                assert!(!told.starts_with("ics-"), "{lang:?} lacks it: {told}");
+                let number = match limit {
+                    IcsLimit::FileSize => "512 ".to_owned(),
+                    _ => format!(" {} ", limit.max()),
+                };
+                assert!(told.contains(&number), "{lang:?}: {told}");
+                if limit.line().is_some() {
+                    assert!(told.contains("4321"), "{lang:?}: {told}");
+                }
+            }
+        }
+        let wrong = IcsError::Invalid {
+            line: 7,
+            message: "DTSTART \"x\" is not a date".to_owned(),
+        };
+        assert_eq!(
+            ics_error(EN, &wrong),
+            "ics: line 7: DTSTART \"x\" is not a date"
+        );
+    }
+
+    #[test]
     fn the_table_left_as_offered_follows_the_default_or_the_stability_variant() {
         let rows = sla_rows(&SlaPolicy::default_table());
-        let (_, plain) = contract_terms(&form(&rows, false), "").unwrap();
+        let (_, plain) = contract_terms(&form(&rows, false), "", EN).unwrap();
         assert_eq!(plain.sla, None);
-        let (_, stability) = contract_terms(&form(&rows, true), "").unwrap();
+        let (_, stability) = contract_terms(&form(&rows, true), "", EN).unwrap();
         assert_eq!(stability.sla, None);
         assert_eq!(
             stability.validate().unwrap().policy(),
@@ -613,7 +676,7 @@ mod tests {
         );
         let mut edited = rows.clone();
         edited[3].reaction = "1h".to_owned();
-        let (_, custom) = contract_terms(&form(&edited, true), "").unwrap();
+        let (_, custom) = contract_terms(&form(&edited, true), "", EN).unwrap();
         assert_eq!(
             custom
                 .sla
@@ -625,7 +688,7 @@ mod tests {
         let mut bad = rows;
         bad[0].reaction = "soon".to_owned();
         assert!(
-            contract_terms(&form(&bad, false), "")
+            contract_terms(&form(&bad, false), "", EN)
                 .unwrap_err()
                 .starts_with("sla:")
         );

@@ -59,6 +59,15 @@ pub fn opt(s: &Option<String>) -> Option<&str> {
     s.as_deref().map(str::trim).filter(|s| !s.is_empty())
 }
 
+/// The most parts a multipart form may have: the largest form (a contract version) has about 25.
+pub const MAX_PARTS: usize = 100;
+/// The most files one form may send (each is bounded by the store, all by the route's body limit).
+pub const MAX_FILES: usize = 10;
+/// The longest text field of a multipart form, in bytes: a description of 100,000 characters
+/// (the store's limit) fits in any script. Without it, one field could take the whole body
+/// limit of the route (40 MiB on the portal's new request), and then the classifier's time.
+pub const MAX_TEXT_BYTES: usize = 512 * 1024;
+
 /// A file sent with a form.
 #[derive(Debug)]
 pub struct Upload {
@@ -90,14 +99,22 @@ impl Fields {
         }
     }
 
-    /// A multipart body; parts named `file_field` are files, the rest text.
+    /// A multipart body; parts named `file_field` are files, the rest text. At most
+    /// [`MAX_PARTS`] parts, [`MAX_FILES`] files and [`MAX_TEXT_BYTES`] per text field.
     pub async fn multipart(
         mut form: axum::extract::Multipart,
         file_field: &str,
     ) -> Result<Fields, PageError> {
         let bad = |e: axum::extract::multipart::MultipartError| ApiError::BadRequest(e.body_text());
         let mut out = Fields::default();
-        while let Some(field) = form.next_field().await.map_err(bad)? {
+        let mut parts = 0;
+        while let Some(mut field) = form.next_field().await.map_err(bad)? {
+            parts += 1;
+            if parts > MAX_PARTS {
+                return Err(
+                    ApiError::BadRequest(format!("a form has at most {MAX_PARTS} fields")).into(),
+                );
+            }
             let name = field.name().unwrap_or_default().to_owned();
             if name == file_field {
                 let file_name = field.file_name().unwrap_or_default().to_owned();
@@ -108,6 +125,13 @@ impl Fields {
                 let bytes = field.bytes().await.map_err(bad)?;
                 // A file input left empty still sends a part with no name and no bytes.
                 if !file_name.is_empty() || !bytes.is_empty() {
+                    if out.files.len() == MAX_FILES {
+                        return Err(ApiError::field(
+                            file_field,
+                            format!("at most {MAX_FILES} files at once"),
+                        )
+                        .into());
+                    }
                     out.files.push(Upload {
                         name: file_name,
                         content_type,
@@ -115,7 +139,21 @@ impl Fields {
                     });
                 }
             } else {
-                let text = field.text().await.map_err(bad)?;
+                // Read a chunk at a time, to stop at the limit rather than after the whole body.
+                let mut bytes = Vec::new();
+                while let Some(chunk) = field.chunk().await.map_err(bad)? {
+                    if bytes.len() + chunk.len() > MAX_TEXT_BYTES {
+                        return Err(ApiError::field(
+                            // A field's name is the form's, not the sender's, in the answer.
+                            if name.len() <= 64 { &name } else { "field" },
+                            format!("must be at most {MAX_TEXT_BYTES} bytes"),
+                        )
+                        .into());
+                    }
+                    bytes.extend_from_slice(&chunk);
+                }
+                // As `Field::text` decodes: UTF-8, anything else replaced.
+                let text = String::from_utf8_lossy(&bytes).into_owned();
                 out.pairs.push((name, text));
             }
         }

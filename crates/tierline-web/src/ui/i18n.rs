@@ -111,6 +111,15 @@ impl Tr {
         self.format(key, Some(&args))
     }
 
+    /// The message `key` with several arguments.
+    pub fn t_args(&self, key: &str, values: &[(&str, &dyn std::fmt::Display)]) -> String {
+        let mut args = FluentArgs::new();
+        for (name, value) in values {
+            args.set((*name).to_owned(), FluentValue::from(value.to_string()));
+        }
+        self.format(key, Some(&args))
+    }
+
     fn format(&self, key: &str, args: Option<&FluentArgs>) -> String {
         for b in [bundle(self.0), bundle(Lang::En)] {
             if let Some(pattern) = b.get_message(key).and_then(|m| m.value()) {

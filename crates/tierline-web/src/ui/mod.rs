@@ -178,5 +178,22 @@ async fn errors(request: Request, next: Next) -> Response {
         }
         return r;
     }
-    error_page(i18n::Tr(lang), failure.status, failure.detail)
+    let tr = i18n::Tr(lang);
+    let detail = match &failure.message {
+        Some(m) => {
+            let args: Vec<(&str, &dyn std::fmt::Display)> = m
+                .args
+                .iter()
+                .map(|(k, v)| (*k, v as &dyn std::fmt::Display))
+                .collect();
+            Some(tr.t_args(m.key, &args))
+        }
+        None => failure.detail,
+    };
+    let mut page = error_page(tr, failure.status, detail);
+    if let Some(wait) = response.headers().get(axum::http::header::RETRY_AFTER) {
+        page.headers_mut()
+            .insert(axum::http::header::RETRY_AFTER, wait.clone());
+    }
+    page
 }

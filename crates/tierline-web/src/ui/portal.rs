@@ -104,6 +104,17 @@ pub async fn create(
     {
         return Err(ApiError::field("files", "each file must be at most 10 MiB").into());
     }
+    // Files over the customer's quota or rate are refused before the request is opened, so
+    // that it is not opened without them (storing them checks again, in its transaction).
+    let total = files
+        .iter()
+        .map(|f| u64::try_from(f.bytes.len()).unwrap_or(u64::MAX))
+        .fold(0_u64, u64::saturating_add);
+    if total > 0
+        && let Some(customer) = v.customer_id
+    {
+        s.store.check_upload(customer, total, s.clock.now()).await?;
+    }
     // A customer's request is classified by the desk on arrival; the portal never asks for a
     // class (a customer's guess would be trusted as a qualification).
     let auto = s
@@ -140,21 +151,16 @@ pub async fn create(
         }
         Err(e) => return Err(e.into()),
     };
-    for f in files {
-        s.store
-            .attach(
-                &v,
-                t.id,
-                NewAttachment {
-                    file_name: &f.name,
-                    content_type: &f.content_type,
-                    bytes: &f.bytes,
-                    public: true,
-                },
-                now,
-            )
-            .await?;
-    }
+    let files: Vec<NewAttachment<'_>> = files
+        .iter()
+        .map(|f| NewAttachment {
+            file_name: &f.name,
+            content_type: &f.content_type,
+            bytes: &f.bytes,
+            public: true,
+        })
+        .collect();
+    s.store.attach_all(&v, t.id, &files, now).await?;
     Ok(Redirect::to(&format!("/portal/tickets/{}", t.id)).into_response())
 }
 

@@ -521,21 +521,19 @@ pub async fn attach(
         return Err(ApiError::field("files", "choose a file").into());
     }
     let public = fields.one("visibility") != Some("internal");
-    let now = s.clock.now();
-    for f in &fields.files {
-        s.store
-            .attach(
-                v,
-                TicketId(id),
-                tierline_store::NewAttachment {
-                    file_name: &f.name,
-                    content_type: &f.content_type,
-                    bytes: &f.bytes,
-                    public,
-                },
-                now,
-            )
-            .await?;
-    }
+    // All or none, counted against the ticket's customer's quota and rate together.
+    let files: Vec<tierline_store::NewAttachment<'_>> = fields
+        .files
+        .iter()
+        .map(|f| tierline_store::NewAttachment {
+            file_name: &f.name,
+            content_type: &f.content_type,
+            bytes: &f.bytes,
+            public,
+        })
+        .collect();
+    s.store
+        .attach_all(v, TicketId(id), &files, s.clock.now())
+        .await?;
     Ok(back(id))
 }

@@ -38,7 +38,15 @@ pub async fn ok(app: &TestApp, method: &str, path: &str, token: &str, body: Valu
 
 impl Desk {
     pub async fn new(backend: Backend) -> Desk {
-        let app = TestApp::spawn(backend, monday()).await;
+        Desk::with(backend, |_| {}).await
+    }
+
+    /// [`Desk::new`], with the app's state changed first (limits, proxies).
+    pub async fn with(
+        backend: Backend,
+        configure: impl FnOnce(&mut tierline_web::AppState),
+    ) -> Desk {
+        let app = TestApp::spawn_with(backend, monday(), configure).await;
         let (_, admin) = app.user("admin@desk.test", Role::Admin, None, &[]).await;
         let mut ids = Vec::new();
         for name in ["Acme", "Globex"] {

@@ -12,6 +12,7 @@ mod classification;
 mod desk;
 mod flow;
 mod isolation;
+mod limits;
 mod monitoring;
 mod pages;
 mod probing;
@@ -57,5 +58,9 @@ fn main() {
         story!(probing::live_updates_send_only_what_is_new_and_visible),
         story!(probing::people_change_their_own_password_and_stay_signed_in_only_where_they_did),
         story!(monitoring::monitors_reach_private_addresses_only_as_an_administrator_allows),
+        story!(limits::attachments_are_bounded_per_customer_by_a_quota_and_a_rate),
+        story!(limits::multipart_forms_are_bounded_in_parts_files_and_fields),
+        story!(limits::a_holiday_file_that_asks_for_too_much_is_refused_in_the_admins_language),
+        story!(limits::alert_payloads_are_bounded),
     ]);
 }

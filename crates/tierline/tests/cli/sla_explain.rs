@@ -78,6 +78,41 @@ fn stability_json_and_holidays() {
 }
 
 #[test]
+fn holiday_files_are_bounded_in_size_and_in_what_they_expand_to() {
+    let dir = std::env::temp_dir().join(format!("tierline-explain-big-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    // The probing attack: 1,666 year-long events repeated COUNT=1000 times (the CLI once grew to
+    // 22 GB on it). Refused for the date budget, at once.
+    let mut attack = String::from("BEGIN:VCALENDAR\r\n");
+    for i in 0..1666 {
+        attack.push_str(&format!(
+            "BEGIN:VEVENT\r\nDTSTART;VALUE=DATE:20260101\r\nDTEND;VALUE=DATE:20270101\r\n\
+             RRULE:FREQ=YEARLY;COUNT=1000\r\nSUMMARY:Day {i}\r\nEND:VEVENT\r\n"
+        ));
+    }
+    attack.push_str("END:VCALENDAR\r\n");
+    let ics = dir.join("attack.ics");
+    std::fs::write(&ics, attack).unwrap();
+    let started = std::time::Instant::now();
+    let out = explain(&["--class", "3", "--holidays", ics.to_str().unwrap()]);
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("more than 10000 dates"), "{err}");
+    assert!(started.elapsed() < std::time::Duration::from_secs(20));
+    // A 4 GiB file (sparse: no disk used) is refused for its size without being read whole.
+    let huge = dir.join("huge.ics");
+    std::fs::File::create(&huge)
+        .unwrap()
+        .set_len(4 << 30)
+        .unwrap();
+    let out = explain(&["--class", "3", "--holidays", huge.to_str().unwrap()]);
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("larger than 524288 bytes"), "{err}");
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
 fn classes_without_targets_and_bad_arguments() {
     let text = stdout(&explain(&["--class", "1"]));
     assert!(
