@@ -263,3 +263,15 @@ still-down = still down
 found-before-customer = found before the customer
 down-for = down
 availability-hint = Availability counts up and down time from state changes; planned maintenance is left out, and time without data is shown apart and never counted as up.
+
+# edge: control characters refused in forms (issue 10)
+edge-control-chars = { $field }: control characters (such as NUL) are not allowed; line breaks and tabs are.
+edge-one-line = { $field }: must be a single line, without line breaks, tabs or other control characters (such as NUL).
+field-email = Email
+field-name = Name
+field-phone = Phone
+field-need = What you need
+field-body = Message
+field-reason = Reason
+field-note = Note
+field-files = Files

@@ -263,3 +263,15 @@ still-down = всё ещё недоступна
 found-before-customer = обнаружен раньше клиента
 down-for = простой
 availability-hint = Доступность считается по изменениям состояния; плановые работы исключены, время без данных показано отдельно и никогда не считается временем работы.
+
+# edge: control characters refused in forms (issue 10)
+edge-control-chars = { $field }: управляющие символы (например, NUL) не допускаются; переводы строк и табуляция допускаются.
+edge-one-line = { $field }: должно быть одной строкой, без переводов строк, табуляции и других управляющих символов (например, NUL).
+field-email = Электронная почта
+field-name = Имя
+field-phone = Телефон
+field-need = Что нужно
+field-body = Сообщение
+field-reason = Причина
+field-note = Примечание
+field-files = Файлы

@@ -263,3 +263,15 @@ still-down = досі недоступна
 found-before-customer = виявлено раніше за клієнта
 down-for = простій
 availability-hint = Доступність рахується за змінами стану; планові роботи виключено, час без даних показано окремо і ніколи не зараховано як час роботи.
+
+# edge: control characters refused in forms (issue 10)
+edge-control-chars = { $field }: керівні символи (як-от NUL) не дозволені; переноси рядків і табуляція дозволені.
+edge-one-line = { $field }: має бути одним рядком, без переносів, табуляції та інших керівних символів (як-от NUL).
+field-email = Електронна пошта
+field-name = Ім’я
+field-phone = Телефон
+field-need = Що потрібно
+field-body = Повідомлення
+field-reason = Причина
+field-note = Примітка
+field-files = Файли

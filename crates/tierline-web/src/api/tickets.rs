@@ -60,6 +60,28 @@ pub async fn create(
     ApiBytes(bytes): ApiBytes,
 ) -> Result<Response, ApiError> {
     let b: NewTicketBody = parse_json(&headers, &bytes)?;
+    // A customer's request is classified on arrival: a class or targets of their own choosing
+    // would skip qualification (as a back-dated `opened_at` would skip the clocks).
+    if !v.is_staff() {
+        for (field, given) in [
+            ("class", b.class.is_some()),
+            (
+                "individual_reaction_minutes",
+                b.individual_reaction_minutes.is_some(),
+            ),
+            (
+                "individual_resolution_minutes",
+                b.individual_resolution_minutes.is_some(),
+            ),
+        ] {
+            if given {
+                return Err(ApiError::field(
+                    field,
+                    "only agents may set this; a customer's request is classified on arrival",
+                ));
+            }
+        }
+    }
     let key = match headers.get("idempotency-key") {
         Some(k) => Some(
             k.to_str()
@@ -155,6 +177,10 @@ pub async fn list(
     if !(1..=200).contains(&limit) {
         return Err(ApiError::field("limit", "must be between 1 and 200"));
     }
+    let offset = q.offset.unwrap_or(0);
+    if offset < 0 {
+        return Err(ApiError::field("offset", "must be 0 or more"));
+    }
     let filter = TicketFilter {
         status: q.status,
         class: q.class,
@@ -172,7 +198,7 @@ pub async fn list(
         opened_before: q.opened_before,
         count: q.count.unwrap_or(false),
         limit,
-        offset: q.offset.unwrap_or(0).max(0),
+        offset,
     };
     Ok(Json(s.store.tickets(&v, &filter, s.clock.now()).await?))
 }

@@ -172,5 +172,25 @@ async fn errors(request: Request, next: Next) -> Response {
         }
         return r;
     }
-    error_page(i18n::Tr(lang), failure.status, failure.detail)
+    let tr = i18n::Tr(lang);
+    let detail = if failure.translated.is_empty() {
+        failure.detail
+    } else {
+        Some(
+            failure
+                .translated
+                .iter()
+                .map(|(field, key)| tr.t1(key, "field", field_label(tr, field)))
+                .collect::<Vec<_>>()
+                .join(" "),
+        )
+    };
+    error_page(tr, failure.status, detail)
+}
+
+/// A field's name as a form shows it (`field-…` in the translations), or as sent when it has none.
+pub(crate) fn field_label(tr: i18n::Tr, field: &str) -> String {
+    let key = format!("field-{field}");
+    let label = tr.t(&key);
+    if label == key { field.to_owned() } else { label }
 }
