@@ -25,9 +25,12 @@ const MULTI_LINE: [&str; 10] = [
     "commonAnnotations",
 ];
 
-/// Never stored as text: a password is hashed, and `next` (where a form returns to) is checked on
-/// its own, as a plain local path, and replaced when it is anything else.
-const UNCHECKED: [&str; 2] = ["password", "next"];
+/// Never stored as text: passwords are hashed (`password`, `current_password`, `new_password`…),
+/// and `next` (where a form returns to) is checked on its own, as a plain local path, and
+/// replaced when it is anything else.
+fn unchecked(field: &str) -> bool {
+    field == "next" || field.contains("password")
+}
 
 /// Whether `field` holds multi-line text.
 pub(crate) fn is_multi_line(field: &str) -> bool {
@@ -69,7 +72,7 @@ pub(crate) fn check_pair(name: &str, value: &str) -> Result<(), ApiError> {
     if !acceptable(name, false) {
         return Err(refused("form", false));
     }
-    if UNCHECKED.contains(&name) {
+    if unchecked(name) {
         return Ok(());
     }
     let multi = is_multi_line(name);
@@ -105,7 +108,7 @@ fn walk(value: &Value, path: &mut String, multi: bool) -> Result<(), ApiError> {
                 if !acceptable(key, false) {
                     return Err(refused(field_name(path), false));
                 }
-                if UNCHECKED.contains(&key.as_str()) {
+                if unchecked(key) {
                     continue;
                 }
                 let len = path.len();
