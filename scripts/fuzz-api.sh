@@ -6,7 +6,7 @@
 # port the system picks, runs no monitors, and schemathesis talks to nothing else.
 #
 # Usage: scripts/fuzz-api.sh [sqlite|postgres ...]   (both by default)
-# Env:   FUZZ_EXAMPLES (cases per operation and phase, default 15), FUZZ_SEED (default 10),
+# Env:   FUZZ_EXAMPLES (cases per operation and phase, default 30), FUZZ_SEED (default 10),
 #        TIERLINE_TEST_POSTGRES (the server the tests use), CARGO_TARGET_DIR, TIERLINE_BIN (a
 #        binary to fuzz instead of building this tree's).
 # The run is reproducible: a fixed seed and no example database, one worker. (schemathesis's
@@ -20,7 +20,7 @@ cd "$(dirname "$0")/.."
 target="${CARGO_TARGET_DIR:-target}"
 venv="$target/fuzz-venv"
 version="4.32.5"
-examples="${FUZZ_EXAMPLES:-15}"
+examples="${FUZZ_EXAMPLES:-30}"
 seed="${FUZZ_SEED:-10}"
 pg_admin="${TIERLINE_TEST_POSTGRES:-postgres://postgres@127.0.0.1:5432/test}"
 backends=("$@")
