@@ -42,6 +42,17 @@ pub(crate) fn non_empty(
             format!("must be at most {max} characters"),
         ));
     }
+    // The edges refuse control characters already (one-line fields refuse line breaks too);
+    // this is the last line for any other way in, so that no channel stores NUL on SQLite or
+    // fails with PostgreSQL's encoding error.
+    if v.chars()
+        .any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
+    {
+        return Err(StoreError::invalid(
+            field,
+            "must not contain control characters",
+        ));
+    }
     Ok(v.to_owned())
 }
 

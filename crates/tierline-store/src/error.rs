@@ -34,13 +34,27 @@ pub enum StoreError {
     Conflict(&'static str),
     /// The database failed.
     #[error("database error: {0}")]
-    Database(#[from] sqlx::Error),
+    Database(sqlx::Error),
     /// A migration failed.
     #[error("migration failed: {0}")]
     Migrate(#[from] sqlx::migrate::MigrateError),
     /// Stored data that does not parse: a bug or a hand edit, never the user's fault.
     #[error("stored data is corrupt: {0}")]
     Corrupt(String),
+}
+
+impl From<sqlx::Error> for StoreError {
+    /// A database error; text PostgreSQL cannot hold (NUL, SQLSTATE 22021) is the caller's
+    /// fault, not the server's: every field is checked before it gets here, so this only
+    /// guards a way in that forgot to.
+    fn from(e: sqlx::Error) -> StoreError {
+        match &e {
+            sqlx::Error::Database(db) if db.code().as_deref() == Some("22021") => {
+                StoreError::invalid("text", "must not contain NUL characters")
+            }
+            _ => StoreError::Database(e),
+        }
+    }
 }
 
 impl StoreError {
@@ -57,7 +71,7 @@ impl StoreError {
             sqlx::Error::Database(db) if db.kind() == sqlx::error::ErrorKind::UniqueViolation => {
                 StoreError::Conflict(what)
             }
-            _ => StoreError::Database(e),
+            _ => StoreError::from(e),
         }
     }
 }

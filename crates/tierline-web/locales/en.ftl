@@ -297,3 +297,15 @@ ics-too-many-events = The .ics file has more than { $max } events (the one too m
 ics-too-many-dates = The .ics file gives more than { $max } holiday dates (reached at the event on line { $line }), the most a holiday file may give; list fewer years or shorter events.
 upload-quota = The files of this customer's requests would take more than the { $quota } allowed ({ $used } stored, { $size } sent). Nothing was added.
 upload-rate = At most { $rate } of files may be uploaded in { $hours } h for this customer's requests: { $recent } already were, and these files are { $size }. Nothing was added; please try again in { $minutes } min.
+
+# edge: control characters refused in forms (issue 10)
+edge-control-chars = { $field }: control characters (such as NUL) are not allowed; line breaks and tabs are.
+edge-one-line = { $field }: must be a single line, without line breaks, tabs or other control characters (such as NUL).
+field-email = Email
+field-name = Name
+field-phone = Phone
+field-need = What you need
+field-body = Message
+field-reason = Reason
+field-note = Note
+field-files = Files

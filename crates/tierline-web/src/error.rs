@@ -3,7 +3,7 @@
 //! Clients get what they can act on (a status, a title, what is wrong and with which field);
 //! internal causes are logged and never sent.
 
-use axum::extract::rejection::{BytesRejection, JsonRejection, PathRejection, QueryRejection};
+use axum::extract::rejection::{BytesRejection, PathRejection, QueryRejection};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
@@ -16,6 +16,9 @@ pub struct FieldError {
     pub field: String,
     /// What is wrong with it.
     pub message: String,
+    /// The same in the pages' translations (a message key taking `$field`), when there is one.
+    #[serde(skip)]
+    pub key: Option<&'static str>,
 }
 
 /// An error a handler returns.
@@ -99,6 +102,19 @@ impl ApiError {
             errors: vec![FieldError {
                 field: field.to_owned(),
                 message,
+                key: None,
+            }],
+        }
+    }
+
+    /// A field error that pages show in the viewer's language (`key` is its message there).
+    pub(crate) fn field_translated(field: &str, message: &str, key: &'static str) -> ApiError {
+        ApiError::Unprocessable {
+            detail: format!("{field}: {message}"),
+            errors: vec![FieldError {
+                field: field.to_owned(),
+                message: message.to_owned(),
+                key: Some(key),
             }],
         }
     }
@@ -201,39 +217,6 @@ impl From<StoreError> for ApiError {
     }
 }
 
-impl From<JsonRejection> for ApiError {
-    fn from(r: JsonRejection) -> ApiError {
-        match r {
-            JsonRejection::JsonDataError(e) => {
-                let text = e.body_text();
-                // axum says "Failed to deserialize the JSON body into the target type: FIELD: MESSAGE".
-                let tail = text
-                    .split_once("target type: ")
-                    .map_or(text.as_str(), |(_, t)| t);
-                match tail.split_once(": ") {
-                    Some((field, message)) if !field.contains(' ') => {
-                        ApiError::field(field, message)
-                    }
-                    _ => ApiError::Unprocessable {
-                        detail: tail.to_owned(),
-                        errors: Vec::new(),
-                    },
-                }
-            }
-            JsonRejection::JsonSyntaxError(e) => {
-                ApiError::BadRequest(format!("malformed JSON: {}", e.body_text()))
-            }
-            JsonRejection::MissingJsonContentType(_) => ApiError::UnsupportedMediaType(
-                "send JSON with Content-Type: application/json".to_owned(),
-            ),
-            JsonRejection::BytesRejection(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => {
-                ApiError::PayloadTooLarge
-            }
-            other => ApiError::BadRequest(other.body_text()),
-        }
-    }
-}
-
 impl From<BytesRejection> for ApiError {
     fn from(r: BytesRejection) -> ApiError {
         if r.status() == StatusCode::PAYLOAD_TOO_LARGE {
@@ -273,6 +256,8 @@ pub struct PageFailure {
     /// What to tell the person in their language instead of `detail`, where there is a message
     /// for it.
     pub message: Option<PageMessage>,
+    /// Field errors that have a translation: (field, message key), shown instead of `detail`.
+    pub translated: Vec<(String, &'static str)>,
 }
 
 /// A message of the translations with its arguments, for the UI's error layer to put in the
@@ -357,12 +342,20 @@ impl IntoResponse for PageError {
             ApiError::NotFound | ApiError::Unauthorized => None,
             other => Some(other.to_string()),
         };
+        let translated = match &self.0 {
+            ApiError::Unprocessable { errors, .. } => errors
+                .iter()
+                .filter_map(|e| e.key.map(|k| (e.field.clone(), k)))
+                .collect(),
+            _ => Vec::new(),
+        };
         let mut response = status.into_response();
         retry_after(&mut response, self.0.retry_after());
         response.extensions_mut().insert(PageFailure {
             status,
             detail,
             message: PageMessage::of(&self.0),
+            translated,
         });
         response
     }

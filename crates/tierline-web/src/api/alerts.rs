@@ -64,6 +64,11 @@ async fn receive(
     parse: fn(&[u8]) -> Result<Vec<Alert>, AlertError>,
 ) -> Result<Json<AlertsAnswer>, ApiError> {
     let customer = customer(&s, &headers, &q).await?;
+    // Labels, names and summaries are stored: control characters are refused (422) as anywhere
+    // else, before the payload is read. A body that is not JSON is left to the parser to explain.
+    if let Ok(value) = serde_json::from_slice::<serde_json::Value>(body) {
+        crate::extract::text::check_json(&value)?;
+    }
     let parsed = parse(body).map_err(|e| ApiError::Unprocessable {
         detail: e.0,
         errors: Vec::new(),

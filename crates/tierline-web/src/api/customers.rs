@@ -15,6 +15,7 @@ use crate::{ApiError, AppState};
 #[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewCustomer {
+    #[schema(min_length = 1, max_length = 200)]
     name: String,
 }
 
@@ -54,6 +55,7 @@ pub async fn get(
 #[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewSystem {
+    #[schema(min_length = 1, max_length = 200)]
     name: String,
     built_by_us: bool,
     #[serde(default)]

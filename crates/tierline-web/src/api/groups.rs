@@ -15,6 +15,7 @@ const PROBLEM: &str = "A problem: what is wrong, and with which field";
 #[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewGroup {
+    #[schema(min_length = 1, max_length = 200)]
     name: String,
 }
 

@@ -27,22 +27,34 @@ pub struct NewTicketBody {
     customer_id: Option<CustomerId>,
     #[serde(default)]
     system_id: Option<SystemId>,
+    /// One line (no control characters), 1–300 characters once trimmed.
+    #[schema(min_length = 1, max_length = 300)]
     subject: String,
+    /// Line breaks and tabs allowed, no other control characters; at most 100000 characters.
     #[serde(default)]
+    #[schema(max_length = 100_000)]
     description: String,
     #[serde(default = "api_channel")]
     channel: Channel,
-    /// Left out, the classifier chooses (and says how sure it is).
+    /// Left out, the classifier chooses (and says how sure it is). Agents only: a customer's
+    /// request is always classified.
     #[serde(default)]
     class: Option<Class>,
     /// When the request arrived, if earlier than now (agents only).
     #[serde(default)]
     opened_at: Option<Timestamp>,
+    /// The individual reaction target agreed for this request (agents only).
     #[serde(default)]
+    #[schema(minimum = 1, maximum = 527_040)]
     individual_reaction_minutes: Option<u32>,
+    /// The individual resolution target agreed for this request (agents only).
     #[serde(default)]
+    #[schema(minimum = 1, maximum = 527_040)]
     individual_resolution_minutes: Option<u32>,
 }
+
+/// The longest individual target: a year of minutes (the schema repeats the figure).
+const MAX_INDIVIDUAL_MINUTES: u32 = 366 * 24 * 60;
 
 fn api_channel() -> Channel {
     Channel::Api
@@ -60,6 +72,42 @@ pub async fn create(
     ApiBytes(bytes): ApiBytes,
 ) -> Result<Response, ApiError> {
     let b: NewTicketBody = parse_json(&headers, &bytes)?;
+    // A customer's request is classified on arrival: a class or targets of their own choosing
+    // would skip qualification (as a back-dated `opened_at` would skip the clocks).
+    if !v.is_staff() {
+        for (field, given) in [
+            ("class", b.class.is_some()),
+            (
+                "individual_reaction_minutes",
+                b.individual_reaction_minutes.is_some(),
+            ),
+            (
+                "individual_resolution_minutes",
+                b.individual_resolution_minutes.is_some(),
+            ),
+        ] {
+            if given {
+                return Err(ApiError::field(
+                    field,
+                    "only agents may set this; a customer's request is classified on arrival",
+                ));
+            }
+        }
+    }
+    for (field, m) in [
+        ("individual_reaction_minutes", b.individual_reaction_minutes),
+        (
+            "individual_resolution_minutes",
+            b.individual_resolution_minutes,
+        ),
+    ] {
+        if m.is_some_and(|m| !(1..=MAX_INDIVIDUAL_MINUTES).contains(&m)) {
+            return Err(ApiError::field(
+                field,
+                format!("must be between 1 and {MAX_INDIVIDUAL_MINUTES} minutes"),
+            ));
+        }
+    }
     let key = match headers.get("idempotency-key") {
         Some(k) => Some(
             k.to_str()
@@ -141,7 +189,11 @@ pub struct ListQuery {
     opened_before: Option<Timestamp>,
     /// Also count all matches (`total`); costs a scan of the matches.
     count: Option<bool>,
+    /// How many to return, 1–200 (50 when left out).
+    #[param(minimum = 1, maximum = 200)]
     limit: Option<i64>,
+    /// How many to skip, 0 or more.
+    #[param(minimum = 0)]
     offset: Option<i64>,
 }
 
@@ -154,6 +206,10 @@ pub async fn list(
     let limit = q.limit.unwrap_or(50);
     if !(1..=200).contains(&limit) {
         return Err(ApiError::field("limit", "must be between 1 and 200"));
+    }
+    let offset = q.offset.unwrap_or(0);
+    if offset < 0 {
+        return Err(ApiError::field("offset", "must be 0 or more"));
     }
     let filter = TicketFilter {
         status: q.status,
@@ -172,7 +228,7 @@ pub async fn list(
         opened_before: q.opened_before,
         count: q.count.unwrap_or(false),
         limit,
-        offset: q.offset.unwrap_or(0).max(0),
+        offset,
     };
     Ok(Json(s.store.tickets(&v, &filter, s.clock.now()).await?))
 }
@@ -210,6 +266,8 @@ pub async fn events(
 #[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ReplyBody {
+    /// Line breaks and tabs allowed, no other control characters.
+    #[schema(min_length = 1, max_length = 100_000)]
     body: String,
     #[serde(default = "yes")]
     public: bool,
@@ -241,6 +299,7 @@ pub async fn reply(
 pub struct StatusBody {
     status: Status,
     #[serde(default)]
+    #[schema(max_length = 2000)]
     reason: Option<String>,
 }
 
@@ -268,6 +327,7 @@ pub async fn status(
 #[serde(deny_unknown_fields)]
 pub struct ClassBody {
     class: Class,
+    #[schema(min_length = 1, max_length = 2000)]
     reason: String,
 }
 
@@ -290,6 +350,7 @@ pub async fn class(
 #[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ReasonBody {
+    #[schema(min_length = 1, max_length = 2000)]
     reason: String,
 }
 
@@ -386,8 +447,10 @@ pub async fn milestone(
 #[serde(deny_unknown_fields)]
 pub struct TimeBody {
     /// Minutes worked, 1–1440.
+    #[schema(minimum = 1, maximum = 1440)]
     minutes: i64,
     #[serde(default)]
+    #[schema(max_length = 2000)]
     note: String,
     /// Consultation, counted against the contract's monthly hours; class 6 tickets default to it.
     #[serde(default)]

@@ -66,7 +66,10 @@ pub async fn get(
 #[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewUserBody {
+    /// Stored in lower case; one line with an `@`.
+    #[schema(min_length = 1, max_length = 254)]
     email: String,
+    #[schema(min_length = 1, max_length = 200)]
     name: String,
     role: Role,
     #[serde(default)]
@@ -74,6 +77,7 @@ pub struct NewUserBody {
     #[serde(default)]
     lines: Vec<Line>,
     #[serde(default)]
+    #[schema(min_length = 10)]
     password: Option<String>,
 }
 
@@ -109,6 +113,7 @@ pub async fn tokens(
 #[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewToken {
+    #[schema(min_length = 1, max_length = 200)]
     name: String,
 }
 
@@ -148,6 +153,7 @@ pub async fn revoke_token(
 #[serde(deny_unknown_fields)]
 pub struct UserPatch {
     #[serde(default)]
+    #[schema(min_length = 1, max_length = 200)]
     name: Option<String>,
     #[serde(default)]
     lines: Option<Vec<Line>>,
@@ -156,6 +162,7 @@ pub struct UserPatch {
     #[serde(default)]
     disabled: Option<bool>,
     #[serde(default)]
+    #[schema(min_length = 10)]
     password: Option<String>,
 }
 

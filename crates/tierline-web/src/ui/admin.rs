@@ -156,7 +156,7 @@ pub async fn create_user(
     ctx: Ctx,
     body: String,
 ) -> Result<Response, PageError> {
-    let fields = Fields::urlencoded(&body);
+    let fields = Fields::urlencoded(&body)?;
     let one = |k: &str| fields.one(k).map(str::to_owned);
     ctx.check(&headers, fields.one("_csrf"))?;
     let v = ctx.admin()?;
@@ -205,7 +205,7 @@ pub async fn update_user(
     Path(id): Path<i64>,
     body: String,
 ) -> Result<Response, PageError> {
-    let fields = Fields::urlencoded(&body);
+    let fields = Fields::urlencoded(&body)?;
     let one = |k: &str| fields.one(k).map(str::to_owned);
     ctx.check(&headers, fields.one("_csrf"))?;
     let v = ctx.admin()?;
@@ -625,7 +625,7 @@ mod tests {
         let body = form_urlencoded::Serializer::new(String::new())
             .extend_pairs(f)
             .finish();
-        Fields::urlencoded(&body)
+        Fields::urlencoded(&body).unwrap()
     }
 
     #[test]

@@ -1,12 +1,18 @@
 //! Form bodies of pages: urlencoded forms parsed with errors that become pages.
+//!
+//! Every field is checked for control characters before a handler sees it (`text.rs`): a
+//! one-line field (a name, an e-mail, a subject) takes none, a multi-line one (a description, a
+//! reply) line breaks and tabs only. A refused form is a 422 page that names the field in the
+//! viewer's language.
 
 use axum::extract::{FromRequest, Request};
+use axum::http::header::CONTENT_TYPE;
 use serde::de::DeserializeOwned;
 
 use crate::ApiError;
 use crate::error::PageError;
 
-/// A form body; a malformed one is a 400 page.
+/// A form body; a malformed one is a 400 page, one with control characters a 422 page.
 #[derive(Debug)]
 pub struct PageForm<T>(pub T);
 
@@ -14,11 +20,34 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for PageForm<T> {
     type Rejection = PageError;
 
     async fn from_request(req: Request, state: &S) -> Result<PageForm<T>, PageError> {
-        axum::Form::<T>::from_request(req, state)
-            .await
-            .map(|f| PageForm(f.0))
-            .map_err(|e| PageError(ApiError::BadRequest(e.body_text())))
+        let is_form = req
+            .headers()
+            .get(CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.split(';').next())
+            .is_some_and(|m| m.trim() == "application/x-www-form-urlencoded");
+        if !is_form {
+            return Err(PageError(ApiError::BadRequest(
+                "expected a form (application/x-www-form-urlencoded)".to_owned(),
+            )));
+        }
+        let bytes = axum::body::Bytes::from_request(req, state).await?;
+        check(form_urlencoded::parse(&bytes))?;
+        let de = serde_urlencoded::Deserializer::new(form_urlencoded::parse(&bytes));
+        serde_path_to_error::deserialize(de)
+            .map(PageForm)
+            .map_err(|e| PageError(ApiError::BadRequest(format!("bad form: {e}"))))
     }
+}
+
+/// Checks every field of a form for control characters.
+fn check<K: AsRef<str>, V: AsRef<str>>(
+    pairs: impl IntoIterator<Item = (K, V)>,
+) -> Result<(), PageError> {
+    for (name, value) in pairs {
+        crate::extract::text::check_pair(name.as_ref(), value.as_ref())?;
+    }
+    Ok(())
 }
 
 /// A value for a query string.
@@ -89,17 +118,20 @@ pub struct Fields {
 }
 
 impl Fields {
-    /// An urlencoded body.
-    pub fn urlencoded(body: &str) -> Fields {
-        Fields {
+    /// An urlencoded body; control characters in a field are refused (422).
+    pub fn urlencoded(body: &str) -> Result<Fields, PageError> {
+        let fields = Fields {
             pairs: form_urlencoded::parse(body.as_bytes())
                 .map(|(k, v)| (k.into_owned(), v.into_owned()))
                 .collect(),
             files: Vec::new(),
-        }
+        };
+        check(fields.pairs.iter().map(|(k, v)| (k, v)))?;
+        Ok(fields)
     }
 
-    /// A multipart body; parts named `file_field` are files, the rest text. At most
+    /// A multipart body; parts named `file_field` are files, the rest text, checked for control
+    /// characters like an urlencoded form's (a file's name too: it is stored and shown). At most
     /// [`MAX_PARTS`] parts, [`MAX_FILES`] files and [`MAX_TEXT_BYTES`] per text field.
     pub async fn multipart(
         mut form: axum::extract::Multipart,
@@ -122,6 +154,9 @@ impl Fields {
                     .content_type()
                     .unwrap_or("application/octet-stream")
                     .to_owned();
+                if !crate::extract::text::acceptable(&file_name, false) {
+                    return Err(crate::extract::text::refused(file_field, false).into());
+                }
                 let bytes = field.bytes().await.map_err(bad)?;
                 // A file input left empty still sends a part with no name and no bytes.
                 if !file_name.is_empty() || !bytes.is_empty() {
@@ -154,6 +189,7 @@ impl Fields {
                 }
                 // As `Field::text` decodes: UTF-8, anything else replaced.
                 let text = String::from_utf8_lossy(&bytes).into_owned();
+                crate::extract::text::check_pair(&name, &text)?;
                 out.pairs.push((name, text));
             }
         }

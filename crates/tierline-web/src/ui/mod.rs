@@ -188,7 +188,15 @@ async fn errors(request: Request, next: Next) -> Response {
                 .collect();
             Some(tr.t_args(m.key, &args))
         }
-        None => failure.detail,
+        None if failure.translated.is_empty() => failure.detail,
+        None => Some(
+            failure
+                .translated
+                .iter()
+                .map(|(field, key)| tr.t1(key, "field", field_label(tr, field)))
+                .collect::<Vec<_>>()
+                .join(" "),
+        ),
     };
     let mut page = error_page(tr, failure.status, detail);
     if let Some(wait) = response.headers().get(axum::http::header::RETRY_AFTER) {
@@ -196,4 +204,15 @@ async fn errors(request: Request, next: Next) -> Response {
             .insert(axum::http::header::RETRY_AFTER, wait.clone());
     }
     page
+}
+
+/// A field's name as a form shows it (`field-…` in the translations), or as sent when it has none.
+pub(crate) fn field_label(tr: i18n::Tr, field: &str) -> String {
+    let key = format!("field-{field}");
+    let label = tr.t(&key);
+    if label == key {
+        field.to_owned()
+    } else {
+        label
+    }
 }

@@ -8,7 +8,7 @@ use tierline_store::Backend;
 use crate::desk::Desk;
 
 /// Every row in every table, so "nothing written" can be checked whole.
-async fn footprint(url: &str) -> Vec<i64> {
+pub(crate) async fn footprint(url: &str) -> Vec<i64> {
     let mut conn = sqlx::AnyConnection::connect(url).await.unwrap();
     let mut out = Vec::new();
     for table in [
@@ -29,6 +29,11 @@ async fn footprint(url: &str) -> Vec<i64> {
         "group_members",
         "classifier_examples",
         "classifier_rules",
+        "signin_failures",
+        "leads",
+        "alert_states",
+        "incidents",
+        "attachments",
     ] {
         let row = sqlx::query(sqlx::AssertSqlSafe(format!(
             "SELECT COUNT(*) AS n FROM {table}"

@@ -10,6 +10,7 @@
 mod bad_input;
 mod classification;
 mod desk;
+mod edge;
 mod flow;
 mod isolation;
 mod limits;
@@ -39,6 +40,10 @@ fn main() {
         story!(flow::password_sign_in_sessions_and_rate_limits),
         story!(isolation::other_organisations_objects_are_not_found_on_any_endpoint),
         story!(bad_input::bad_input_gets_a_4xx_problem_and_writes_nothing),
+        story!(edge::control_characters_are_refused_with_422_and_nothing_written),
+        story!(edge::customers_cannot_choose_a_class_or_targets),
+        story!(edge::structs_are_objects_never_arrays),
+        story!(edge::out_of_range_values_are_refused_not_clamped),
         story!(classification::new_requests_are_classified_and_agents_teach_the_classifier),
         story!(pages::pages_forms_and_their_protections),
         story!(pages::live_updates_reach_only_those_who_may_see_them),

@@ -277,7 +277,7 @@ pub async fn pages_forms_and_their_protections(backend: Backend) {
         "POST",
         "/api/v1/tickets",
         &d.ann,
-        json!({"subject": "Checkout broken", "description": "500 on pay", "class": 4}),
+        json!({"subject": "Checkout broken", "description": "500 on pay"}),
     )
     .await;
     let mine = mine["id"].as_i64().unwrap();
@@ -536,7 +536,7 @@ pub async fn live_updates_reach_only_those_who_may_see_them(backend: Backend) {
         "POST",
         "/api/v1/tickets",
         &d.ann,
-        json!({"subject": "Acme's", "class": 4}),
+        json!({"subject": "Acme's"}),
     )
     .await;
     let globex = ok(
@@ -544,7 +544,7 @@ pub async fn live_updates_reach_only_those_who_may_see_them(backend: Backend) {
         "POST",
         "/api/v1/tickets",
         &d.gus,
-        json!({"subject": "Globex's", "class": 4}),
+        json!({"subject": "Globex's"}),
     )
     .await;
     let (acme, globex) = (acme["id"].as_i64().unwrap(), globex["id"].as_i64().unwrap());

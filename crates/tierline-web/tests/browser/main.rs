@@ -160,7 +160,7 @@ async fn flow() -> Result<(), libtest_mimic::Failed> {
             "POST",
             "/api/v1/tickets",
             Some(&gus_token),
-            Some(&json!({"subject": "Globex only", "description": "private", "class": 5})),
+            Some(&json!({"subject": "Globex only", "description": "private"})),
         )
         .await;
     assert_eq!(status, 201, "{theirs}");
