@@ -357,6 +357,10 @@ mod tests {
         serde_json::to_vec(&serde_json::json!({"version": "4", "alerts": alerts})).unwrap()
     }
 
+    #[allow(
+        clippy::needless_pass_by_value,
+        reason = "test builder: callers write json! literals inline"
+    )]
     fn firing(labels: serde_json::Value, annotations: serde_json::Value) -> serde_json::Value {
         serde_json::json!({"status": "firing", "labels": labels, "annotations": annotations,
                            "fingerprint": "abc"})

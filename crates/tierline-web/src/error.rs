@@ -315,7 +315,7 @@ pub(crate) fn human_bytes(n: u64) -> String {
         if n >= size {
             // Tenths, rounded down: a limit is never shown larger than it is.
             let tenths = n.saturating_mul(10) / size;
-            return if tenths % 10 == 0 {
+            return if tenths.is_multiple_of(10) {
                 format!("{} {unit}", tenths / 10)
             } else {
                 format!("{}.{} {unit}", tenths / 10, tenths % 10)

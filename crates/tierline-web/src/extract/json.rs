@@ -276,6 +276,10 @@ mod tests {
         by_number: BTreeMap<u8, String>,
     }
 
+    #[allow(
+        clippy::needless_pass_by_value,
+        reason = "test helper: callers write json! literals inline"
+    )]
     fn read<T: DeserializeOwned>(v: serde_json::Value) -> Result<T, ApiError> {
         from_bytes(v.to_string().as_bytes())
     }
