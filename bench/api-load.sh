@@ -2,10 +2,11 @@
 # Ticket creation through the API under load (docs/BENCHMARKS.md).
 # Usage: bench/api-load.sh [DB_URL] — default a fresh SQLite file; pass postgres://… for PostgreSQL.
 # CLASSIFY=1 leaves the class out of each request, so the classifier runs for every ticket.
+# TIERLINE_BIN=path runs another build, for ratios against a baseline commit.
 # Needs wrk (Debian: apt-get install wrk) and a release build (cargo build --release -p tierline).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bin=target/release/tierline
+bin=${TIERLINE_BIN:-target/release/tierline}  # another build (a baseline worktree) to compare
 work=$(mktemp -d)
 db=${1:-$work/bench.db}
 port=${PORT:-18765}
