@@ -10,10 +10,12 @@ pub mod calendar;
 pub mod checks;
 pub mod contract;
 pub mod cron;
+pub mod ids;
 pub mod monitor;
 pub mod reach;
 pub mod sla;
 pub mod ticket;
+pub mod workflow;
 
 pub use calendar::{Calendar, CalendarError};
 pub use sla::{Class, Clock, ClockState, SlaPolicy, Target};

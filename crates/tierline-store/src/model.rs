@@ -2,57 +2,16 @@
 
 use jiff::Timestamp;
 use jiff::civil::Date;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use tierline_domain::Class;
 use tierline_domain::contract::ContractTerms;
 use tierline_domain::ticket::{Channel, Line, Status};
 
 use crate::viewer::Role;
 
-macro_rules! id_type {
-    ($(#[$doc:meta])* $name:ident) => {
-        $(#[$doc])*
-        #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-        #[serde(transparent)]
-        #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(value_type = i64))]
-        pub struct $name(pub i64);
-
-        impl std::fmt::Display for $name {
-            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                write!(f, "{}", self.0)
-            }
-        }
-    };
-}
-
-id_type!(
-    /// A customer (an organisation).
-    CustomerId
-);
-id_type!(
-    /// A customer's system.
-    SystemId
-);
-id_type!(
-    /// One version of a customer's contract.
-    ContractVersionId
-);
-id_type!(
-    /// A user.
-    UserId
-);
-id_type!(
-    /// An API token.
-    TokenId
-);
-id_type!(
-    /// A ticket.
-    TicketId
-);
-id_type!(
-    /// An event on a ticket's timeline.
-    EventId
-);
+pub use tierline_domain::ids::{
+    ContractVersionId, CustomerId, EventId, SystemId, TicketId, TokenId, UserId,
+};
 
 /// A customer organisation.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]

@@ -30,18 +30,7 @@ pub struct TimeEntry {
     pub note: String,
 }
 
-/// Time to log.
-#[derive(Clone, Debug, Default)]
-pub struct NewTimeEntry {
-    /// Minutes worked, 1–1440.
-    pub minutes: i64,
-    /// What was done.
-    pub note: String,
-    /// Consultation or not; `None` takes the ticket's class (6 is consultation).
-    pub consultation: Option<bool>,
-    /// When the work was done; now if `None`.
-    pub worked_at: Option<Timestamp>,
-}
+pub use tierline_domain::workflow::NewTimeEntry;
 
 /// A customer's consultation budget for one month, in the contract's time zone.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]

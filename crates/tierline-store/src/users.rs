@@ -36,7 +36,7 @@ pub(crate) fn user(r: &AnyRow) -> Result<User, StoreError> {
         id: UserId(r.try_get("id")?),
         email: r.try_get("email")?,
         name: r.try_get("name")?,
-        role: Role::parse(&r.try_get::<String, _>("role")?)?,
+        role: crate::viewer::parse_role(&r.try_get::<String, _>("role")?)?,
         customer_id: r.try_get::<Option<i64>, _>("customer_id")?.map(CustomerId),
         lines: lines
             .split(',')

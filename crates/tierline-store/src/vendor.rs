@@ -2,7 +2,6 @@
 //! ticket, and shared with the vendor's contact, who sees only those tickets.
 
 use jiff::Timestamp;
-use serde::{Deserialize, Serialize};
 use serde_json::json;
 use sqlx::Row;
 
@@ -10,29 +9,7 @@ use crate::customers::non_empty;
 use crate::time::{opt_from_db, to_db};
 use crate::{Role, Store, StoreError, TicketId, UserId, Viewer, audit};
 
-/// The vendor block of a line-4 ticket.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[serde(deny_unknown_fields)]
-pub struct VendorBlock {
-    /// Who the ticket is escalated to (a hoster, a software vendor).
-    pub vendor: String,
-    /// Their reference for it.
-    #[serde(default)]
-    pub external_ref: Option<String>,
-    /// Their status, in their words.
-    #[serde(default)]
-    pub vendor_status: Option<String>,
-    /// What they promised.
-    #[serde(default)]
-    pub promise: Option<String>,
-    /// By when they promised it.
-    #[serde(default)]
-    pub promised_by: Option<Timestamp>,
-    /// The vendor contact (a user with the vendor role) the ticket is shared with.
-    #[serde(default)]
-    pub contact_id: Option<UserId>,
-}
+pub use tierline_domain::workflow::VendorBlock;
 
 fn optional(field: &'static str, v: Option<&str>) -> Result<Option<String>, StoreError> {
     match v.map(str::trim) {
