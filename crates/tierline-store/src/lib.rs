@@ -35,6 +35,7 @@ mod pool;
 mod prefs;
 pub use prefs::Prefs;
 mod search;
+mod sql;
 pub use search::MAX_SEARCH_WORDS;
 pub mod secrets;
 mod sessions;

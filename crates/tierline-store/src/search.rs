@@ -63,14 +63,13 @@ pub(crate) async fn index_more(
     Ok(())
 }
 
-/// The condition on `tickets.id` for a text search with the query bound at `$n`, and the query
-/// to bind; `None` when the text has no words to look for.
+/// The condition on `tickets.id` for a text search, as the SQL before the query's placeholder,
+/// the query to bind there, and the SQL after it; `None` when the text has no words to look for.
 pub(crate) fn condition(
     backend: Backend,
     viewer: &Viewer,
     text: &str,
-    n: usize,
-) -> Option<(String, String)> {
+) -> Option<(String, String, String)> {
     let mut words = tierline_classify::search_terms(text);
     if words.is_empty() {
         return None;
@@ -81,7 +80,7 @@ pub(crate) fn condition(
     let public_only = viewer.role == Role::Customer;
     if viewer.role == Role::Vendor {
         // A vendor contact's view of a ticket is the escalation, not the customer's words.
-        return Some((format!("(1 = 0 AND ${n} = '')"), String::new()));
+        return Some(("(1 = 0 AND ".to_owned(), String::new(), " = '')".to_owned()));
     }
     // Stems are alphanumeric, so quoting them is enough to keep them terms, never operators. A
     // prefix match forgives a stemmer that cut a query word shorter than the stored one.
@@ -98,8 +97,9 @@ pub(crate) fn condition(
                 q
             };
             (
-                format!("id IN (SELECT rowid FROM ticket_search WHERE ticket_search MATCH ${n})"),
+                "id IN (SELECT rowid FROM ticket_search WHERE ticket_search MATCH ".to_owned(),
                 q,
+                ")".to_owned(),
             )
         }
         Backend::Postgres => {
@@ -115,9 +115,10 @@ pub(crate) fn condition(
             };
             (
                 format!(
-                    "id IN (SELECT ticket_id FROM ticket_search WHERE {column} @@ to_tsquery('simple', ${n}))"
+                    "id IN (SELECT ticket_id FROM ticket_search WHERE {column} @@ to_tsquery('simple', "
                 ),
                 q,
+                "))".to_owned(),
             )
         }
     })

@@ -9,6 +9,7 @@
 
 mod fixtures;
 mod limit_stories;
+mod query_stories;
 mod stories;
 mod web_stories;
 
