@@ -8,7 +8,7 @@
 
 use sqlx::{Any, Transaction};
 
-use crate::{Backend, StoreError};
+use crate::{Dialect, StoreError};
 
 /// A bound value.
 #[derive(Clone, Debug)]
@@ -30,30 +30,27 @@ impl Batch {
 
     pub(crate) async fn run(
         self,
-        backend: Backend,
+        dialect: impl Into<Dialect>,
         tx: &mut Transaction<'static, Any>,
     ) -> Result<(), StoreError> {
-        match backend {
-            Backend::Postgres => {
-                for (sql, args) in self.parts {
-                    bind_all(sqlx::query(crate::own_sql(sql)), &args)
-                        .execute(&mut **tx)
-                        .await?;
-                }
+        if dialect.into().batches_statements() {
+            let mut sql = String::new();
+            let mut all = Vec::new();
+            for (part, args) in self.parts {
+                sql.push_str(&renumber(&part, all.len()));
+                sql.push_str(";\n");
+                all.extend(args);
             }
-            Backend::Sqlite => {
-                let mut sql = String::new();
-                let mut all = Vec::new();
-                for (part, args) in self.parts {
-                    sql.push_str(&renumber(&part, all.len()));
-                    sql.push_str(";\n");
-                    all.extend(args);
-                }
-                if !all.is_empty() || !sql.is_empty() {
-                    bind_all(sqlx::query(crate::own_sql(sql)), &all)
-                        .execute(&mut **tx)
-                        .await?;
-                }
+            if !all.is_empty() || !sql.is_empty() {
+                bind_all(sqlx::query(crate::own_sql(sql)), &all)
+                    .execute(&mut **tx)
+                    .await?;
+            }
+        } else {
+            for (sql, args) in self.parts {
+                bind_all(sqlx::query(crate::own_sql(sql)), &args)
+                    .execute(&mut **tx)
+                    .await?;
             }
         }
         Ok(())

@@ -20,6 +20,8 @@ pub use audit::AuditEntry;
 pub use clock::{Clock, SystemClock};
 mod contracts;
 mod customers;
+mod dialect;
+pub(crate) use dialect::{Dialect, own_sql};
 mod error;
 mod groups;
 mod incidents;
@@ -35,6 +37,7 @@ mod pool;
 mod prefs;
 pub use prefs::Prefs;
 mod search;
+mod sql;
 pub use search::MAX_SEARCH_WORDS;
 pub mod secrets;
 mod sessions;
@@ -76,9 +79,3 @@ pub use tickets::{NewTicket, TicketFilter, TicketPage};
 pub use timers::{FiredTimer, OutboxMessage};
 pub use users::{NewUser, UserChange};
 pub use viewer::{Role, Viewer};
-
-/// SQL put together from this crate's own constants and `$n` placeholders, never from input:
-/// user data always travels as bound parameters.
-pub(crate) fn own_sql(s: String) -> sqlx::AssertSqlSafe<String> {
-    sqlx::AssertSqlSafe(s)
-}

@@ -14,7 +14,7 @@ use tierline_domain::monitor::Health;
 
 use crate::monitors::MonitorId;
 use crate::time::{from_db, to_db};
-use crate::{Backend, Store, StoreError};
+use crate::{Store, StoreError};
 
 fn code(h: Health) -> i64 {
     match h {
@@ -125,11 +125,9 @@ impl Store {
         if batch.is_empty() {
             return Ok(());
         }
-        // SQLite's `||` makes text of two blobs; the cast gives the bytes back as a blob.
-        let concat = match self.backend() {
-            Backend::Sqlite => "CAST(monitor_hours.samples || excluded.samples AS BLOB)",
-            Backend::Postgres => "monitor_hours.samples || excluded.samples",
-        };
+        let concat = self
+            .dialect()
+            .concat_blobs("monitor_hours.samples", "excluded.samples");
         let sql = format!(
             "INSERT INTO monitor_hours (monitor_id, hour, checks, failures, latency_ms_sum, latency_ms_max, samples) \
              VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (hour, monitor_id) DO UPDATE SET \
@@ -269,18 +267,7 @@ impl Store {
     /// Bytes the monitoring tables take, where the backend can say (PostgreSQL, and SQLite with
     /// the `dbstat` table); for the benchmark's bytes per check.
     pub async fn monitoring_bytes(&self) -> Result<Option<i64>, StoreError> {
-        let sql = match self.backend() {
-            Backend::Postgres => {
-                // Live tuples' bytes, indexes aside: dead ones wait for autovacuum.
-                "SELECT CAST(COALESCE((SELECT SUM(pg_column_size(h.*)) FROM monitor_hours h), 0) \
-                 + COALESCE((SELECT SUM(pg_column_size(d.*)) FROM monitor_days d), 0) \
-                 + COALESCE((SELECT SUM(pg_column_size(c.*)) FROM monitor_changes c), 0) AS BIGINT) AS bytes"
-            }
-            Backend::Sqlite => {
-                // Bytes in use in the tables' pages (freed space is reused, and returned by VACUUM).
-                "SELECT CAST(SUM(pgsize - unused) AS BIGINT) AS bytes FROM dbstat WHERE name IN ('monitor_hours', 'monitor_days', 'monitor_changes')"
-            }
-        };
+        let sql = self.dialect().monitoring_bytes();
         match sqlx::query(sql).fetch_one(&self.pool).await {
             Ok(row) => Ok(row.try_get("bytes")?),
             Err(_) => Ok(None),

@@ -611,10 +611,7 @@ impl Store {
         now: Timestamp,
         limit: i64,
     ) -> Result<Vec<DueMonitor>, StoreError> {
-        let skip_locked = match self.backend() {
-            crate::Backend::Sqlite => "",
-            crate::Backend::Postgres => " FOR UPDATE SKIP LOCKED",
-        };
+        let skip_locked = self.dialect().for_update_skip_locked();
         let sql = format!(
             "UPDATE monitors SET \
                next_run_at = $1 - (($1 - phase_ns) % (interval_secs * 1000000000)) + interval_secs * 1000000000, \

@@ -159,22 +159,22 @@ impl Store {
         self.writer.close().await;
     }
 
-    /// A transaction that will write. SQLite takes the write lock up front (`BEGIN IMMEDIATE`),
-    /// so two writers queue on the busy timeout instead of one failing when it upgrades a read.
+    /// A transaction that will write (see [`crate::Dialect::begin_write`]).
     pub(crate) async fn begin_write(&self) -> Result<Transaction<'static, Any>, StoreError> {
-        Ok(match self.backend {
-            Backend::Sqlite => self.writer.begin_with("BEGIN IMMEDIATE").await?,
-            Backend::Postgres => self.writer.begin().await?,
+        Ok(match self.dialect().begin_write() {
+            Some(begin) => self.writer.begin_with(begin).await?,
+            None => self.writer.begin().await?,
         })
     }
 
-    /// `FOR UPDATE` where the backend has row locks; SQLite's write transaction already holds
-    /// the whole database.
+    /// How this backend spells what the two spell differently.
+    pub(crate) fn dialect(&self) -> crate::Dialect {
+        crate::Dialect::from(self.backend)
+    }
+
+    /// `FOR UPDATE` where the backend has row locks (see [`crate::Dialect::for_update`]).
     pub(crate) fn for_update(&self) -> &'static str {
-        match self.backend {
-            Backend::Sqlite => "",
-            Backend::Postgres => " FOR UPDATE",
-        }
+        self.dialect().for_update()
     }
 }
 

@@ -8,7 +8,7 @@
 use sqlx::{Any, Row, Transaction};
 
 use crate::batch::Arg;
-use crate::{Backend, Role, Store, StoreError, TicketId, Viewer};
+use crate::{Dialect, Role, Store, StoreError, TicketId, Viewer};
 
 /// A search reads at most this many distinct words of what is asked (the first ones).
 pub const MAX_SEARCH_WORDS: usize = 32;
@@ -19,17 +19,13 @@ pub(crate) fn terms(text: &str) -> String {
 }
 
 /// The statement that indexes a new ticket's public text.
-pub(crate) fn index_new(backend: Backend, id: TicketId, public_text: &str) -> (String, Vec<Arg>) {
-    let sql = match backend {
-        Backend::Sqlite => {
-            "INSERT INTO ticket_search (rowid, public_terms, internal_terms) VALUES ($1, $2, '')"
-        }
-        Backend::Postgres => {
-            "INSERT INTO ticket_search (ticket_id, public_terms, internal_terms) VALUES ($1, to_tsvector('simple', $2), ''::tsvector)"
-        }
-    };
+pub(crate) fn index_new(
+    dialect: impl Into<Dialect>,
+    id: TicketId,
+    public_text: &str,
+) -> (String, Vec<Arg>) {
     (
-        sql.to_owned(),
+        dialect.into().search_insert().to_owned(),
         vec![Arg::Int(id.0), Arg::Text(terms(public_text))],
     )
 }
@@ -37,7 +33,7 @@ pub(crate) fn index_new(backend: Backend, id: TicketId, public_text: &str) -> (S
 /// Adds a reply's or a note's words to a ticket's index.
 pub(crate) async fn index_more(
     tx: &mut Transaction<'static, Any>,
-    backend: Backend,
+    dialect: impl Into<Dialect>,
     id: TicketId,
     text: &str,
     public: bool,
@@ -47,15 +43,7 @@ pub(crate) async fn index_more(
     } else {
         "internal_terms"
     };
-    let sql = match backend {
-        Backend::Sqlite => {
-            format!("UPDATE ticket_search SET {column} = {column} || ' ' || $2 WHERE rowid = $1")
-        }
-        Backend::Postgres => format!(
-            "UPDATE ticket_search SET {column} = {column} || to_tsvector('simple', $2) WHERE ticket_id = $1"
-        ),
-    };
-    sqlx::query(crate::own_sql(sql))
+    sqlx::query(crate::own_sql(dialect.into().search_append(column)))
         .bind(id.0)
         .bind(terms(text))
         .execute(&mut **tx)
@@ -63,14 +51,13 @@ pub(crate) async fn index_more(
     Ok(())
 }
 
-/// The condition on `tickets.id` for a text search with the query bound at `$n`, and the query
-/// to bind; `None` when the text has no words to look for.
+/// The condition on `tickets.id` for a text search, as the SQL before the query's placeholder,
+/// the query to bind there, and the SQL after it; `None` when the text has no words to look for.
 pub(crate) fn condition(
-    backend: Backend,
+    dialect: impl Into<Dialect>,
     viewer: &Viewer,
     text: &str,
-    n: usize,
-) -> Option<(String, String)> {
+) -> Option<(String, String, String)> {
     let mut words = tierline_classify::search_terms(text);
     if words.is_empty() {
         return None;
@@ -78,59 +65,22 @@ pub(crate) fn condition(
     // More words could only narrow what all of them must match, and each costs the query: a
     // pasted page of 40,000 words took SQLite 7 s and overflowed PostgreSQL's stack (a 500).
     words.truncate(MAX_SEARCH_WORDS);
-    let public_only = viewer.role == Role::Customer;
     if viewer.role == Role::Vendor {
         // A vendor contact's view of a ticket is the escalation, not the customer's words.
-        return Some((format!("(1 = 0 AND ${n} = '')"), String::new()));
+        return Some(("(1 = 0 AND ".to_owned(), String::new(), " = '')".to_owned()));
     }
-    // Stems are alphanumeric, so quoting them is enough to keep them terms, never operators. A
-    // prefix match forgives a stemmer that cut a query word shorter than the stored one.
-    Some(match backend {
-        Backend::Sqlite => {
-            let q = words
-                .iter()
-                .map(|w| format!("\"{w}\"*"))
-                .collect::<Vec<_>>()
-                .join(" AND ");
-            let q = if public_only {
-                format!("{{public_terms}} : ({q})")
-            } else {
-                q
-            };
-            (
-                format!("id IN (SELECT rowid FROM ticket_search WHERE ticket_search MATCH ${n})"),
-                q,
-            )
-        }
-        Backend::Postgres => {
-            let q = words
-                .iter()
-                .map(|w| format!("{w}:*"))
-                .collect::<Vec<_>>()
-                .join(" & ");
-            let column = if public_only {
-                "public_terms"
-            } else {
-                "(public_terms || internal_terms)"
-            };
-            (
-                format!(
-                    "id IN (SELECT ticket_id FROM ticket_search WHERE {column} @@ to_tsquery('simple', ${n}))"
-                ),
-                q,
-            )
-        }
-    })
+    Some(
+        dialect
+            .into()
+            .search_condition(&words, viewer.role == Role::Customer),
+    )
 }
 
 impl Store {
     /// Indexes the tickets that have no search entry (those stored before search existed), with
     /// their replies and notes. Returns how many. Run at start-up; one query when there are none.
     pub async fn index_unsearched(&self) -> Result<u64, StoreError> {
-        let key = match self.backend() {
-            Backend::Sqlite => "rowid",
-            Backend::Postgres => "ticket_id",
-        };
+        let key = self.dialect().search_key();
         let mut done = 0;
         loop {
             let rows = sqlx::query(crate::own_sql(format!(
@@ -177,7 +127,7 @@ impl Store {
                 let description: String = r.try_get("description")?;
                 let (public, internal) = texts.remove(&id.0).unwrap_or_default();
                 let (sql, args) = index_new(
-                    self.backend(),
+                    self.dialect(),
                     id,
                     &format!("{subject}\n{description}{public}"),
                 );
@@ -185,7 +135,7 @@ impl Store {
                     .execute(&mut *tx)
                     .await?;
                 if !internal.is_empty() {
-                    index_more(&mut tx, self.backend(), id, &internal, false).await?;
+                    index_more(&mut tx, self.dialect(), id, &internal, false).await?;
                 }
                 done += 1;
             }

@@ -102,7 +102,7 @@ pub(crate) fn fresh_rows(
     ticket: TicketId,
     clocks: &[TicketClock],
 ) -> Option<(String, Vec<crate::batch::Arg>)> {
-    use crate::batch::Arg;
+    use crate::sql::Sql;
     let rows: Vec<(&'static str, &'static str, Timestamp)> = clocks
         .iter()
         .filter(|c| c.stopped_at.is_none())
@@ -118,22 +118,19 @@ pub(crate) fn fresh_rows(
     if rows.is_empty() {
         return None;
     }
-    let values: Vec<String> = (0..rows.len())
-        .map(|i| format!("($1, ${}, ${}, ${})", 3 * i + 2, 3 * i + 3, 3 * i + 4))
-        .collect();
-    let sql = format!(
-        "INSERT INTO clock_timers (ticket_id, clock, kind, fire_at) VALUES {}",
-        values.join(", ")
-    );
-    let mut args = vec![Arg::Int(ticket.0)];
-    for (clock, kind, at) in rows {
-        args.extend([
-            Arg::Text(clock.to_owned()),
-            Arg::Text(kind.to_owned()),
-            Arg::Int(to_db(at)),
-        ]);
+    let mut q = Sql::new("INSERT INTO clock_timers (ticket_id, clock, kind, fire_at) VALUES ");
+    for (i, (clock, kind, at)) in rows.into_iter().enumerate() {
+        q.push(if i == 0 { "(" } else { ", (" })
+            .bind(ticket.0)
+            .push(", ")
+            .bind(clock)
+            .push(", ")
+            .bind(kind)
+            .push(", ")
+            .bind(to_db(at))
+            .push(")");
     }
-    Some((sql, args))
+    Some(q.into_parts())
 }
 
 impl Store {

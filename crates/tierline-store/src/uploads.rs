@@ -12,7 +12,7 @@ use jiff::{SignedDuration, Timestamp};
 use sqlx::{Any, Row, Transaction};
 
 use crate::time::{from_db, to_db};
-use crate::{Backend, CustomerId, Store, StoreError};
+use crate::{CustomerId, Store, StoreError};
 
 /// What all of one customer's attachments may take together, by default: 2 GiB.
 pub const CUSTOMER_QUOTA_BYTES: u64 = 2 * 1024 * 1024 * 1024;
@@ -147,10 +147,7 @@ impl Store {
         size: u64,
         now: Timestamp,
     ) -> Result<(), StoreError> {
-        let lock = match self.backend() {
-            Backend::Sqlite => "",
-            Backend::Postgres => " FOR NO KEY UPDATE",
-        };
+        let lock = self.dialect().for_no_key_update();
         sqlx::query(crate::own_sql(format!(
             "SELECT id FROM customers WHERE id = $1{lock}"
         )))

@@ -1,13 +1,12 @@
 //! The common end of every change: lock, status moves, recomputed clocks, events and audit.
 
-use super::{COLUMNS, Change, corrupt, event, scoped, ticket};
+use super::{COLUMNS, Change, corrupt, event, scope, ticket};
 use jiff::{SignedDuration, Timestamp};
 use serde_json::json;
 use sqlx::{Any, Row, Transaction};
 use tierline_domain::contract::Contract;
 use tierline_domain::ticket::{Status, StatusSpan, TicketFacts, next_due};
 
-use crate::own_sql;
 use crate::time::{from_db, to_db};
 use crate::{Store, StoreError, Ticket, TicketEvent, TicketId, UserId, Viewer, audit};
 
@@ -50,17 +49,12 @@ impl Store {
         id: TicketId,
     ) -> Result<(Transaction<'static, Any>, Ticket, std::sync::Arc<Contract>), StoreError> {
         let mut tx = self.begin_write().await?;
-        let (sql, scope) = scoped(
-            &format!("SELECT {COLUMNS} FROM tickets WHERE id = $1"),
-            viewer,
-            2,
-        );
-        let sql = format!("{sql}{}", self.for_update());
-        let mut q = sqlx::query(own_sql(sql.clone())).bind(id.0);
-        if let Some(c) = scope {
-            q = q.bind(c);
-        }
+        let mut q = crate::sql::Sql::new(format!("SELECT {COLUMNS} FROM tickets WHERE id = "));
+        q.bind(id.0);
+        scope(&mut q, viewer);
+        q.push(self.for_update());
         let row = q
+            .query()
             .fetch_optional(&mut *tx)
             .await?
             .ok_or(StoreError::NotFound)?;

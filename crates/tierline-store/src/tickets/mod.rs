@@ -170,4 +170,4 @@ mod list;
 mod read;
 
 use commit::{facts, insert_event, status_spans};
-use list::scoped;
+use list::scope;

@@ -1,27 +1,23 @@
 //! One ticket, its clocks and its timeline, as a viewer may see them.
 
-use super::{COLUMNS, corrupt, event, facts, scoped, status_spans, ticket};
+use super::{COLUMNS, corrupt, event, facts, scope, status_spans, ticket};
 use jiff::Timestamp;
 use sqlx::Row;
 use tierline_domain::ticket::{Status, TicketClock};
 
 use crate::own_sql;
+use crate::sql::Sql;
 use crate::time::from_db;
 use crate::{Role, Store, StoreError, Ticket, TicketEvent, TicketId, Viewer};
 
 impl Store {
     /// One ticket, if the viewer may see it.
     pub async fn ticket(&self, viewer: &Viewer, id: TicketId) -> Result<Ticket, StoreError> {
-        let (sql, scope) = scoped(
-            &format!("SELECT {COLUMNS} FROM tickets WHERE id = $1"),
-            viewer,
-            2,
-        );
-        let mut q = sqlx::query(own_sql(sql.clone())).bind(id.0);
-        if let Some(c) = scope {
-            q = q.bind(c);
-        }
+        let mut q = Sql::new(format!("SELECT {COLUMNS} FROM tickets WHERE id = "));
+        q.bind(id.0);
+        scope(&mut q, viewer);
         let row = q
+            .query()
             .fetch_optional(&self.pool)
             .await?
             .ok_or(StoreError::NotFound)?;
@@ -54,20 +50,14 @@ impl Store {
         if tickets.is_empty() {
             return Ok(Vec::new());
         }
-        let placeholders = (1..=tickets.len())
-            .map(|i| format!("${i}"))
-            .collect::<Vec<_>>()
-            .join(", ");
-        let sql = format!(
-            "SELECT ticket_id, at, data FROM ticket_events WHERE kind = 'status' AND ticket_id IN ({placeholders}) ORDER BY id"
+        let mut q = Sql::new(
+            "SELECT ticket_id, at, data FROM ticket_events WHERE kind = 'status' AND ticket_id IN (",
         );
-        let mut q = sqlx::query(own_sql(sql));
-        for t in tickets {
-            q = q.bind(t.id.0);
-        }
+        q.bind_list(tickets.iter().map(|t| t.id.0))
+            .push(") ORDER BY id");
         let mut moves: std::collections::HashMap<i64, Vec<(Timestamp, Status)>> =
             std::collections::HashMap::new();
-        for r in q.fetch_all(&self.pool).await? {
+        for r in q.query().fetch_all(&self.pool).await? {
             let data: serde_json::Value = serde_json::from_str(&r.try_get::<String, _>("data")?)
                 .map_err(|e| StoreError::Corrupt(e.to_string()))?;
             let to = data["to"]

@@ -9,6 +9,8 @@
 
 mod fixtures;
 mod limit_stories;
+mod query_stories;
+mod schema_stories;
 mod stories;
 mod web_stories;
 

@@ -11,6 +11,8 @@ use tierline_testkit::{Story, TestDb};
 
 use crate::fixtures::*;
 use crate::limit_stories::*;
+use crate::query_stories::*;
+use crate::schema_stories::*;
 use crate::web_stories::*;
 
 macro_rules! story {
@@ -47,6 +49,9 @@ pub const ALL: &[(&str, Story)] = &[
     story!(a_customers_uploads_are_bounded_by_an_hourly_rate),
     story!(concurrent_uploads_never_overshoot_the_quota),
     story!(a_search_reads_its_first_32_words),
+    story!(text_filters_sit_anywhere_among_the_others),
+    story!(the_two_migration_trees_define_one_schema),
+    story!(a_column_in_one_tree_only_is_named),
 ];
 
 pub async fn desk(backend: Backend) -> (TestDb, Desk) {
