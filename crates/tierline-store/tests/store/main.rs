@@ -11,6 +11,7 @@ mod fixtures;
 mod limit_stories;
 mod stories;
 mod web_stories;
+mod workflow_stories;
 
 fn main() {
     tierline_testkit::suite(stories::ALL);

@@ -12,6 +12,7 @@ use tierline_testkit::{Story, TestDb};
 use crate::fixtures::*;
 use crate::limit_stories::*;
 use crate::web_stories::*;
+use crate::workflow_stories::*;
 
 macro_rules! story {
     ($name:ident) => {
@@ -47,6 +48,8 @@ pub const ALL: &[(&str, Story)] = &[
     story!(a_customers_uploads_are_bounded_by_an_hourly_rate),
     story!(concurrent_uploads_never_overshoot_the_quota),
     story!(a_search_reads_its_first_32_words),
+    story!(a_retried_milestone_is_refused_and_never_starts_work),
+    story!(a_refused_command_writes_nothing),
 ];
 
 pub async fn desk(backend: Backend) -> (TestDb, Desk) {
