@@ -10,6 +10,8 @@ use serde_json::json;
 use sqlx::Row;
 use tierline_domain::Class;
 use tierline_domain::alerts::Alert;
+use tierline_domain::workflow::Event;
+use tierline_domain::workflow::event::{AlertFiring, AlertResolved};
 
 use crate::incidents::{Opening, event};
 use crate::time::{from_db, to_db};
@@ -153,9 +155,14 @@ impl Store {
                     ticket,
                     now,
                     viewer.user_id,
-                    "alert.resolved",
-                    json!({"source": source, "fingerprint": alert.fingerprint, "title": alert.title,
-                           "started_at": started, "resolved_at": ended, "duration_secs": downtime.as_secs()}),
+                    &Event::AlertResolved(AlertResolved {
+                        source: source.to_owned(),
+                        fingerprint: alert.fingerprint.clone(),
+                        title: alert.title.clone(),
+                        started_at: started,
+                        resolved_at: ended,
+                        duration_secs: downtime.as_secs(),
+                    }),
                 )
                 .await?;
                 sqlx::query(
@@ -217,9 +224,16 @@ impl Store {
             detected_at: now,
             down_since: since,
             flapping: false,
-            event_kind: "alert.firing",
-            event: json!({"source": source, "fingerprint": alert.fingerprint, "title": alert.title,
-                          "detail": alert.detail, "labels": alert.labels, "starts_at": since}),
+            event: Event::AlertFiring(AlertFiring {
+                source: source.to_owned(),
+                fingerprint: alert.fingerprint.clone(),
+                title: alert.title.clone(),
+                detail: alert.detail.clone(),
+                labels: alert.labels.clone(),
+                starts_at: since,
+                flapping: None,
+                found_before_customer: None,
+            }),
         };
         let before = self.open_incident_of(customer_id, system).await?;
         let Some(ticket) = self.open_or_add(opening, now).await? else {

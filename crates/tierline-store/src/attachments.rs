@@ -7,11 +7,16 @@ use serde::Serialize;
 use serde_json::json;
 use sqlx::Row;
 
+use sqlx::{Any, Transaction};
+use tierline_domain::workflow::event::Attached;
+use tierline_domain::workflow::{CheckedFile, Command, Event, NewFile, prepare};
+
+use crate::tickets::insert_event;
 use crate::time::{from_db, to_db};
-use crate::{Role, Store, StoreError, TicketId, UserId, Viewer, audit};
+use crate::{Role, Store, StoreError, Ticket, TicketId, UserId, Viewer, audit};
 
 /// The largest file accepted.
-pub const MAX_ATTACHMENT_BYTES: usize = 10 * 1024 * 1024;
+pub use tierline_domain::workflow::MAX_ATTACHMENT_BYTES;
 
 /// An attachment's description, without its bytes.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -64,21 +69,6 @@ fn attachment(r: &sqlx::any::AnyRow) -> Result<Attachment, StoreError> {
     })
 }
 
-/// A file name safe to keep and to offer back: no path, no control characters, bounded.
-fn clean_name(name: &str) -> Result<String, StoreError> {
-    let base = name.rsplit(['/', '\\']).next().unwrap_or_default();
-    let cleaned: String = base
-        .chars()
-        .filter(|c| !c.is_control() && *c != '"')
-        .take(200)
-        .collect();
-    let cleaned = cleaned.trim().to_owned();
-    if cleaned.is_empty() || cleaned == "." || cleaned == ".." {
-        return Err(StoreError::invalid("file", "needs a file name"));
-    }
-    Ok(cleaned)
-}
-
 impl Store {
     /// Attaches a file to a ticket the viewer may see; customers' files are public, agents'
     /// files are public unless `public` is false.
@@ -106,73 +96,73 @@ impl Store {
         files: &[NewAttachment<'_>],
         now: Timestamp,
     ) -> Result<Vec<Attachment>, StoreError> {
-        if viewer.role == Role::Vendor {
-            return Err(StoreError::Forbidden("vendor contacts do not attach files"));
-        }
-        let mut checked = Vec::with_capacity(files.len());
-        let mut total: u64 = 0;
-        for file in files {
-            let NewAttachment {
-                file_name,
-                content_type,
-                bytes,
-                public,
-            } = *file;
-            if bytes.len() > MAX_ATTACHMENT_BYTES {
-                return Err(StoreError::invalid(
-                    "file",
-                    format!("must be at most {} MiB", MAX_ATTACHMENT_BYTES / 1024 / 1024),
-                ));
-            }
-            if bytes.is_empty() {
-                return Err(StoreError::invalid("file", "is empty"));
-            }
-            let public = public || viewer.role == Role::Customer;
-            let name = clean_name(file_name)?;
-            let content_type: String = content_type
-                .chars()
-                .filter(char::is_ascii_graphic)
-                .take(100)
-                .collect();
-            total = total.saturating_add(u64::try_from(bytes.len()).unwrap_or(u64::MAX));
-            checked.push((name, content_type, bytes, public));
-        }
-        if checked.is_empty() {
+        let files: Vec<NewFile> = files
+            .iter()
+            .map(|f| NewFile {
+                file_name: f.file_name.to_owned(),
+                content_type: f.content_type.to_owned(),
+                bytes: f.bytes.to_vec(),
+                public: f.public,
+            })
+            .collect();
+        let command = Command::Attach { files };
+        if matches!(&command, Command::Attach { files } if files.is_empty()) {
+            // Nothing to store: only who may attach is checked, as before.
+            prepare(viewer, &command, now)?;
             return Ok(Vec::new());
         }
-        let t = self.ticket(viewer, ticket_id).await?;
-        let mut tx = self.begin_write().await?;
-        self.reserve_upload(&mut tx, t.customer_id, total, now)
-            .await?;
-        let mut out = Vec::with_capacity(checked.len());
-        for (name, content_type, bytes, public) in checked {
+        Ok(self
+            .execute(viewer, ticket_id, command, now)
+            .await?
+            .attachments)
+    }
+
+    /// Stores files checked by the domain, each with its timeline and audit entries, within the
+    /// ticket's customer's quota and rate (`uploads`).
+    pub(crate) async fn store_files(
+        &self,
+        tx: &mut Transaction<'static, Any>,
+        viewer: &Viewer,
+        t: &Ticket,
+        files: &[CheckedFile],
+        now: Timestamp,
+    ) -> Result<Vec<Attachment>, StoreError> {
+        let total = files.iter().fold(0u64, |n, f| {
+            n.saturating_add(u64::try_from(f.bytes.len()).unwrap_or(u64::MAX))
+        });
+        self.reserve_upload(tx, t.customer_id, total, now).await?;
+        let mut out = Vec::with_capacity(files.len());
+        for f in files {
             let row = sqlx::query(crate::own_sql(format!(
                 "INSERT INTO attachments (ticket_id, file_name, content_type, size, data, public, uploaded_by, created_at) \
                  VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING {COLUMNS}"
             )))
             .bind(t.id.0)
-            .bind(&name)
-            .bind(&content_type)
-            .bind(i64::try_from(bytes.len()).unwrap_or(i64::MAX))
-            .bind(bytes.to_vec())
-            .bind(i64::from(public))
+            .bind(&f.file_name)
+            .bind(&f.content_type)
+            .bind(i64::try_from(f.bytes.len()).unwrap_or(i64::MAX))
+            .bind(f.bytes.clone())
+            .bind(i64::from(f.public))
             .bind(viewer.user_id.0)
             .bind(to_db(now))
-            .fetch_one(&mut *tx)
+            .fetch_one(&mut **tx)
             .await?;
             let a = attachment(&row)?;
-            sqlx::query(
-                "INSERT INTO ticket_events (ticket_id, at, actor_id, kind, public, data) VALUES ($1, $2, $3, 'attachment', $4, $5)",
+            insert_event(
+                tx,
+                t.id,
+                now,
+                Some(viewer.user_id),
+                &Event::Attachment(Attached {
+                    attachment_id: a.id,
+                    file_name: a.file_name.clone(),
+                    size: a.size,
+                    public: f.public,
+                }),
             )
-            .bind(t.id.0)
-            .bind(to_db(now))
-            .bind(viewer.user_id.0)
-            .bind(i64::from(public))
-            .bind(json!({"attachment_id": a.id, "file_name": a.file_name, "size": a.size}).to_string())
-            .execute(&mut *tx)
             .await?;
             audit::record(
-                &mut tx,
+                tx,
                 now,
                 Some(viewer.user_id),
                 "ticket.attach",
@@ -182,7 +172,6 @@ impl Store {
             .await?;
             out.push(a);
         }
-        tx.commit().await?;
         Ok(out)
     }
 

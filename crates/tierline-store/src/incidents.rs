@@ -8,11 +8,12 @@
 
 use jiff::{SignedDuration, Timestamp};
 use serde::Serialize;
-use serde_json::{Value, json};
 use sqlx::{Any, Row, Transaction};
 use tierline_domain::Class;
 use tierline_domain::monitor::{Change, Damping, Health, Tracker};
 use tierline_domain::ticket::{Channel, Status};
+use tierline_domain::workflow::Event;
+use tierline_domain::workflow::event::{MonitorDown, MonitorRecovered};
 
 use crate::monitors::{DueMonitor, MonitorId, recent_text};
 use crate::time::{from_db, opt_from_db, to_db};
@@ -60,8 +61,30 @@ pub(crate) struct Opening {
     pub detected_at: Timestamp,
     pub down_since: Timestamp,
     pub flapping: bool,
-    pub event_kind: &'static str,
-    pub event: Value,
+    /// The entry the incident's timeline gets: `monitor.down` or `alert.firing`.
+    pub event: Event,
+}
+
+/// The opening entry with what is known only once the incident is found: whether it adds to one
+/// already open (and flaps), or is new (and was found before the customer).
+fn incident_event(
+    event: &Event,
+    flapping: Option<bool>,
+    found_before_customer: Option<bool>,
+) -> Event {
+    let mut e = event.clone();
+    match &mut e {
+        Event::MonitorDown(d) => {
+            d.flapping = flapping;
+            d.found_before_customer = found_before_customer;
+        }
+        Event::AlertFiring(a) => {
+            a.flapping = flapping;
+            a.found_before_customer = found_before_customer;
+        }
+        _ => {}
+    }
+    e
 }
 
 impl Store {
@@ -186,8 +209,15 @@ impl Store {
             detected_at: change.detected_at,
             down_since: change.since,
             flapping: change.flapping,
-            event_kind: "monitor.down",
-            event: json!({"monitor_id": m.id, "monitor": m.name, "since": change.since, "detected_at": change.detected_at, "reason": reason}),
+            event: Event::MonitorDown(MonitorDown {
+                monitor_id: m.id.0,
+                monitor: m.name.clone(),
+                since: change.since,
+                detected_at: change.detected_at,
+                reason: reason.to_owned(),
+                flapping: None,
+                found_before_customer: None,
+            }),
         };
         let ticket = self.open_or_add(opening, now).await?;
         if let Some(t) = ticket {
@@ -301,15 +331,12 @@ impl Store {
             // A flapping system's every change would be noise: the first that shows the
             // flapping is recorded, the rest only in availability.
             if !(o.flapping && was_flapping) {
-                let mut data = o.event.clone();
-                data["flapping"] = json!(o.flapping);
                 event(
                     &mut tx,
                     ticket,
                     o.detected_at,
                     viewer.user_id,
-                    o.event_kind,
-                    data,
+                    &incident_event(&o.event, Some(o.flapping), None),
                 )
                 .await?;
             }
@@ -373,15 +400,12 @@ impl Store {
         .bind(i64::from(o.flapping))
         .execute(&mut *tx)
         .await?;
-        let mut data = o.event;
-        data["found_before_customer"] = json!(!reported);
         event(
             &mut tx,
             ticket.id,
             o.detected_at,
             viewer.user_id,
-            o.event_kind,
-            data,
+            &incident_event(&o.event, None, Some(!reported)),
         )
         .await?;
         tx.commit().await?;
@@ -416,9 +440,14 @@ impl Store {
             ticket,
             change.since,
             viewer.user_id,
-            "monitor.recovered",
-            json!({"monitor_id": m.id, "monitor": m.name, "down_since": down_since, "recovered_at": change.since,
-                   "downtime_secs": downtime.as_secs(), "flapping": change.flapping}),
+            &Event::MonitorRecovered(MonitorRecovered {
+                monitor_id: m.id.0,
+                monitor: m.name.clone(),
+                down_since,
+                recovered_at: change.since,
+                downtime_secs: downtime.as_secs(),
+                flapping: change.flapping,
+            }),
         )
         .await?;
         sqlx::query(
@@ -530,18 +559,8 @@ pub(crate) async fn event(
     ticket: TicketId,
     at: Timestamp,
     actor: UserId,
-    kind: &str,
-    data: Value,
+    entry: &Event,
 ) -> Result<(), StoreError> {
-    sqlx::query(
-        "INSERT INTO ticket_events (ticket_id, at, actor_id, kind, public, data) VALUES ($1, $2, $3, $4, 1, $5)",
-    )
-    .bind(ticket.0)
-    .bind(to_db(at))
-    .bind(actor.0)
-    .bind(kind)
-    .bind(data.to_string())
-    .execute(&mut **tx)
-    .await?;
+    crate::tickets::insert_event(tx, ticket, at, Some(actor), entry).await?;
     Ok(())
 }

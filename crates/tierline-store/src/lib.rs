@@ -75,7 +75,7 @@ pub use monitors::{
 };
 pub use password_change::MIN_PASSWORD_CHARS;
 pub use pool::{Backend, SqliteSync, Store};
-pub use tickets::{NewTicket, TicketFilter, TicketPage};
+pub use tickets::{Executed, NewTicket, TicketFilter, TicketPage};
 pub use timers::{FiredTimer, OutboxMessage};
 pub use users::{NewUser, UserChange};
 pub use viewer::{Role, Viewer};

@@ -3,12 +3,14 @@
 use jiff::civil::Date;
 use jiff::{Timestamp, ToSpan};
 use serde::Serialize;
-use serde_json::json;
 use sqlx::Row;
 use sqlx::any::AnyRow;
 
+use sqlx::{Any, Transaction};
+use tierline_domain::workflow::{CheckedTime, Command};
+
 use crate::time::{from_db, to_db};
-use crate::{CustomerId, Store, StoreError, TicketId, UserId, Viewer, audit};
+use crate::{CustomerId, Store, StoreError, Ticket, TicketId, UserId, Viewer};
 
 /// One entry of logged time.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -67,66 +69,10 @@ impl Store {
         new: NewTimeEntry,
         now: Timestamp,
     ) -> Result<TimeEntry, StoreError> {
-        let NewTimeEntry {
-            minutes,
-            note,
-            consultation,
-            worked_at,
-        } = new;
-        viewer.require_staff()?;
-        if !(1..=24 * 60).contains(&minutes) {
-            return Err(StoreError::invalid("minutes", "must be between 1 and 1440"));
-        }
-        let note = note.trim().to_owned();
-        if note.chars().count() > 2000 {
-            return Err(StoreError::invalid(
-                "note",
-                "must be at most 2000 characters",
-            ));
-        }
-        let worked_at = worked_at.unwrap_or(now);
-        if worked_at > now {
-            return Err(StoreError::invalid(
-                "worked_at",
-                "must not be in the future",
-            ));
-        }
-        let ticket = self.ticket(viewer, id).await?;
-        let consultation = consultation.unwrap_or(ticket.class.number() == 6);
-        let mut tx = self.begin_write().await?;
-        let row = sqlx::query(
-            "INSERT INTO time_entries (ticket_id, customer_id, user_id, minutes, worked_at, consultation, note, created_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id, ticket_id, user_id, minutes, worked_at, consultation, note",
-        )
-        .bind(id.0)
-        .bind(ticket.customer_id.0)
-        .bind(viewer.user_id.0)
-        .bind(minutes)
-        .bind(to_db(worked_at))
-        .bind(i64::from(consultation))
-        .bind(&note)
-        .bind(to_db(now))
-        .fetch_one(&mut *tx)
-        .await?;
-        let e = entry(&row)?;
-        sqlx::query("INSERT INTO ticket_events (ticket_id, at, actor_id, kind, public, data) VALUES ($1, $2, $3, 'time', 0, $4)")
-            .bind(id.0)
-            .bind(to_db(now))
-            .bind(viewer.user_id.0)
-            .bind(json!({"minutes": minutes, "consultation": consultation, "note": note}).to_string())
-            .execute(&mut *tx)
-            .await?;
-        audit::record(
-            &mut tx,
-            now,
-            Some(viewer.user_id),
-            "ticket.time",
-            &format!("ticket:{id}"),
-            &json!({"minutes": minutes}),
-        )
-        .await?;
-        tx.commit().await?;
-        Ok(e)
+        self.execute(viewer, id, Command::LogTime(new), now)
+            .await?
+            .time_entry
+            .ok_or_else(|| StoreError::Corrupt("no time entry was stored".to_owned()))
     }
 
     /// Time logged on a ticket (staff only: it is internal).
@@ -193,4 +139,29 @@ impl Store {
             remaining_minutes: included - used,
         })
     }
+}
+
+/// Records time checked by the domain.
+pub(crate) async fn insert(
+    tx: &mut Transaction<'static, Any>,
+    t: &Ticket,
+    user: UserId,
+    time: &CheckedTime,
+    now: Timestamp,
+) -> Result<TimeEntry, StoreError> {
+    let row = sqlx::query(
+        "INSERT INTO time_entries (ticket_id, customer_id, user_id, minutes, worked_at, consultation, note, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id, ticket_id, user_id, minutes, worked_at, consultation, note",
+    )
+    .bind(t.id.0)
+    .bind(t.customer_id.0)
+    .bind(user.0)
+    .bind(time.minutes)
+    .bind(to_db(time.worked_at))
+    .bind(i64::from(time.consultation))
+    .bind(&time.note)
+    .bind(to_db(now))
+    .fetch_one(&mut **tx)
+    .await?;
+    entry(&row)
 }

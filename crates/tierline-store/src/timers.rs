@@ -10,6 +10,10 @@ use serde_json::json;
 use sqlx::{Any, Row, Transaction};
 use tierline_domain::sla::ClockKind;
 use tierline_domain::ticket::TicketClock;
+use tierline_domain::workflow::Event;
+use tierline_domain::workflow::event::SlaFired;
+
+use crate::tickets::insert_event;
 
 use crate::time::{from_db, opt_from_db, to_db};
 use crate::{Store, StoreError, TicketId};
@@ -181,14 +185,16 @@ impl Store {
             .bind(timer.ticket_id.0)
             .fetch_one(&mut *tx)
             .await?;
-            let data = json!({"clock": timer.clock, "at": timer.fire_at});
-            sqlx::query("INSERT INTO ticket_events (ticket_id, at, actor_id, kind, public, data) VALUES ($1, $2, NULL, $3, 0, $4)")
-                .bind(timer.ticket_id.0)
-                .bind(to_db(timer.fire_at))
-                .bind(format!("sla_{}", timer.kind))
-                .bind(data.to_string())
-                .execute(&mut *tx)
-                .await?;
+            let fired_event = SlaFired {
+                clock: timer.clock.clone(),
+                at: timer.fire_at,
+            };
+            let fired_event = match timer.kind.as_str() {
+                "warning" => Event::SlaWarning(fired_event),
+                "breach" => Event::SlaBreach(fired_event),
+                other => return Err(StoreError::Corrupt(format!("timer kind {other:?}"))),
+            };
+            insert_event(&mut tx, timer.ticket_id, timer.fire_at, None, &fired_event).await?;
             let payload = json!({
                 "ticket_id": timer.ticket_id,
                 "clock": timer.clock,

@@ -4,9 +4,18 @@
 
 mod actor;
 mod command;
+mod decide;
+pub mod event;
+pub mod input;
+mod records;
+mod state;
 
 pub use actor::{Actor, Role};
 pub use command::{Command, Milestone, NewFile, NewTimeEntry, VendorBlock};
+pub use decide::{decide, prepare};
+pub use event::{Event, EventError};
+pub use input::MAX_ATTACHMENT_BYTES;
+pub use state::{CheckedFile, CheckedTime, Decision, Effect, Lookups, TicketState};
 
 /// Why a command is refused, in terms every front-end can map.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]

@@ -12,6 +12,8 @@ mod calendar_dst;
 mod calendar_examples;
 mod calendar_props;
 mod cron_props;
+mod event_roundtrip;
 mod helpers;
 mod reach_table;
 mod sla_clock;
+mod workflow_table;

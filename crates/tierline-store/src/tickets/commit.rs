@@ -1,47 +1,16 @@
-//! The common end of every change: lock, status moves, recomputed clocks, events and audit.
+//! The common parts of every change: the lock, the recomputed clocks and the timeline's entries.
 
-use super::{COLUMNS, Change, corrupt, event, scope, ticket};
+use super::{COLUMNS, corrupt, event, scope, ticket};
 use jiff::{SignedDuration, Timestamp};
-use serde_json::json;
 use sqlx::{Any, Row, Transaction};
 use tierline_domain::contract::Contract;
 use tierline_domain::ticket::{Status, StatusSpan, TicketFacts, next_due};
+use tierline_domain::workflow::Event;
 
 use crate::time::{from_db, to_db};
-use crate::{Store, StoreError, Ticket, TicketEvent, TicketId, UserId, Viewer, audit};
+use crate::{Store, StoreError, Ticket, TicketEvent, TicketId, UserId, Viewer};
 
 impl Store {
-    /// Writes a changed ticket with its recomputed clocks, records the audit entry and commits:
-    /// the common end of every change to a ticket.
-    #[allow(
-        clippy::too_many_arguments,
-        reason = "the parts of one change, passed through once"
-    )]
-    pub(super) async fn commit_change(
-        &self,
-        mut tx: Transaction<'static, Any>,
-        t: Ticket,
-        contract: &Contract,
-        viewer: &Viewer,
-        now: Timestamp,
-        action: &str,
-        detail: serde_json::Value,
-    ) -> Result<Ticket, StoreError> {
-        let id = t.id;
-        let t = self.finish(&mut tx, t, contract, now).await?;
-        audit::record(
-            &mut tx,
-            now,
-            Some(viewer.user_id),
-            action,
-            &format!("ticket:{id}"),
-            &detail,
-        )
-        .await?;
-        tx.commit().await?;
-        Ok(t)
-    }
-
     /// Opens a write transaction holding the ticket, checked against the viewer.
     pub(super) async fn lock(
         &self,
@@ -63,36 +32,6 @@ impl Store {
         Ok((tx, t, contract))
     }
 
-    pub(super) async fn move_status(
-        &self,
-        tx: &mut Transaction<'static, Any>,
-        t: &mut Ticket,
-        viewer: &Viewer,
-        to: Status,
-        now: Timestamp,
-        reason: Option<&str>,
-    ) -> Result<(), StoreError> {
-        insert_event(
-            tx,
-            t.id,
-            now,
-            Some(viewer.user_id),
-            &Change {
-                kind: "status",
-                public: true,
-                data: json!({"from": t.status, "to": to, "reason": reason}),
-            },
-        )
-        .await?;
-        match to {
-            Status::Resolved => t.resolved_at = Some(now),
-            Status::Closed => {}
-            _ => t.resolved_at = None,
-        }
-        t.status = to;
-        Ok(())
-    }
-
     /// Writes the ticket's fields and its recomputed nearest due time.
     pub(super) async fn finish(
         &self,
@@ -110,7 +49,7 @@ impl Store {
         crate::timers::sync(tx, t.id, &clocks).await?;
         sqlx::query(
             "UPDATE tickets SET class = $1, line = $2, status = $3, assignee_id = $4, first_response_at = $5, resolved_at = $6, \
-             spec_agreed_at = $7, work_started_at = $8, next_due_at = $9, updated_at = $10, needs_qualification = $12 WHERE id = $11",
+             spec_agreed_at = $7, work_started_at = $8, next_due_at = $9, updated_at = $10, needs_qualification = $12, group_id = $13 WHERE id = $11",
         )
         .bind(i64::from(t.class.number()))
         .bind(i64::from(t.line.number()))
@@ -124,6 +63,7 @@ impl Store {
         .bind(to_db(now))
         .bind(t.id.0)
         .bind(i64::from(t.needs_qualification))
+        .bind(t.group_id)
         .execute(&mut **tx)
         .await?;
         Ok(t)
@@ -143,25 +83,32 @@ impl Store {
             .await?;
         rows.iter()
             .map(|r| {
-                let data: serde_json::Value =
-                    serde_json::from_str(&r.try_get::<String, _>("data")?)
-                        .map_err(|e| StoreError::Corrupt(e.to_string()))?;
-                let to = data["to"]
-                    .as_str()
-                    .and_then(Status::parse)
-                    .ok_or_else(|| corrupt("status event"))?;
-                Ok((from_db(r.try_get("at")?)?, to))
+                Ok((
+                    from_db(r.try_get("at")?)?,
+                    moved_to(&r.try_get::<String, _>("data")?)?,
+                ))
             })
             .collect()
     }
 }
 
-pub(super) async fn insert_event(
+/// Where a stored status move went.
+pub(super) fn moved_to(data: &str) -> Result<Status, StoreError> {
+    let data: serde_json::Value =
+        serde_json::from_str(data).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+    match Event::parse("status", true, &data) {
+        Ok(Event::Status(m)) => Ok(m.to),
+        _ => Err(corrupt("status event")),
+    }
+}
+
+/// Appends an entry to a ticket's timeline.
+pub(crate) async fn insert_event(
     tx: &mut Transaction<'static, Any>,
     ticket_id: TicketId,
     at: Timestamp,
     actor: Option<UserId>,
-    change: &Change,
+    change: &Event,
 ) -> Result<TicketEvent, StoreError> {
     let row = sqlx::query(
         "INSERT INTO ticket_events (ticket_id, at, actor_id, kind, public, data) VALUES ($1, $2, $3, $4, $5, $6) \
@@ -170,9 +117,9 @@ pub(super) async fn insert_event(
     .bind(ticket_id.0)
     .bind(to_db(at))
     .bind(actor.map(|a| a.0))
-    .bind(change.kind)
-    .bind(i64::from(change.public))
-    .bind(change.data.to_string())
+    .bind(change.kind())
+    .bind(i64::from(change.public()))
+    .bind(change.data().to_string())
     .fetch_one(&mut **tx)
     .await?;
     event(&row)

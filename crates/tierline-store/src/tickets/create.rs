@@ -4,7 +4,9 @@ use super::{COLUMNS, NewTicket, secs, ticket};
 use jiff::{SignedDuration, Timestamp};
 use serde_json::json;
 use sqlx::Row;
-use tierline_domain::ticket::{Status, StatusSpan, TicketFacts, next_due};
+use tierline_domain::ticket::{Line, Status, StatusSpan, TicketFacts, next_due};
+use tierline_domain::workflow::Event;
+use tierline_domain::workflow::event::Created;
 
 use crate::batch::{Arg, Batch};
 use crate::customers::non_empty;
@@ -199,14 +201,16 @@ impl Store {
         }
         // The timeline's first event, the timers and the audit entry in one round trip.
         let mut batch = Batch::default();
-        let mut created =
-            json!({"status": "new", "class": new.class, "line": 1, "channel": new.channel});
-        if let Some(auto) = &new.auto_class {
-            created["classified"] = json!(auto);
-        }
+        let created = Event::Created(Created {
+            status: Status::New,
+            class: new.class,
+            line: Line::FIRST,
+            channel: new.channel,
+            classified: new.auto_class.as_ref().map(|a| json!(a)),
+        });
         batch.push(
             "INSERT INTO ticket_events (ticket_id, at, actor_id, kind, public, data) VALUES ($1, $2, $3, 'created', 1, $4)",
-            vec![Arg::Int(t.id.0), Arg::Int(to_db(opened_at)), Arg::Int(viewer.user_id.0), Arg::Text(created.to_string())],
+            vec![Arg::Int(t.id.0), Arg::Int(to_db(opened_at)), Arg::Int(viewer.user_id.0), Arg::Text(created.data().to_string())],
         );
         let (sql, args) =
             crate::search::index_new(self.backend(), t.id, &format!("{subject}\n{description}"));

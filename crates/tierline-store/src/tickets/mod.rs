@@ -156,18 +156,14 @@ fn secs(d: Option<SignedDuration>, field: &'static str) -> Result<Option<i64>, S
     }
 }
 
-/// One change to a ticket, as the timeline records it.
-struct Change {
-    kind: &'static str,
-    public: bool,
-    data: serde_json::Value,
-}
-
 mod change;
 mod commit;
 mod create;
+mod execute;
 mod list;
 mod read;
 
-use commit::{facts, insert_event, status_spans};
+pub(crate) use commit::insert_event;
+use commit::{facts, moved_to, status_spans};
+pub use execute::Executed;
 use list::scope;

@@ -1,6 +1,6 @@
 //! One ticket, its clocks and its timeline, as a viewer may see them.
 
-use super::{COLUMNS, corrupt, event, facts, scope, status_spans, ticket};
+use super::{COLUMNS, event, facts, moved_to, scope, status_spans, ticket};
 use jiff::Timestamp;
 use sqlx::Row;
 use tierline_domain::ticket::{Status, TicketClock};
@@ -58,12 +58,7 @@ impl Store {
         let mut moves: std::collections::HashMap<i64, Vec<(Timestamp, Status)>> =
             std::collections::HashMap::new();
         for r in q.query().fetch_all(&self.pool).await? {
-            let data: serde_json::Value = serde_json::from_str(&r.try_get::<String, _>("data")?)
-                .map_err(|e| StoreError::Corrupt(e.to_string()))?;
-            let to = data["to"]
-                .as_str()
-                .and_then(Status::parse)
-                .ok_or_else(|| corrupt("status event"))?;
+            let to = moved_to(&r.try_get::<String, _>("data")?)?;
             moves
                 .entry(r.try_get("ticket_id")?)
                 .or_default()

@@ -13,6 +13,7 @@ mod query_stories;
 mod schema_stories;
 mod stories;
 mod web_stories;
+mod workflow_stories;
 
 fn main() {
     tierline_testkit::suite(stories::ALL);

@@ -14,6 +14,7 @@ use crate::limit_stories::*;
 use crate::query_stories::*;
 use crate::schema_stories::*;
 use crate::web_stories::*;
+use crate::workflow_stories::*;
 
 macro_rules! story {
     ($name:ident) => {
@@ -52,6 +53,8 @@ pub const ALL: &[(&str, Story)] = &[
     story!(text_filters_sit_anywhere_among_the_others),
     story!(the_two_migration_trees_define_one_schema),
     story!(a_column_in_one_tree_only_is_named),
+    story!(a_retried_milestone_is_refused_and_never_starts_work),
+    story!(a_refused_command_writes_nothing),
 ];
 
 pub async fn desk(backend: Backend) -> (TestDb, Desk) {
