@@ -409,7 +409,11 @@ impl Store {
         )
         .await?;
         tx.commit().await?;
-        tracing::info!(ticket_id = %ticket.id, customer_id = %o.customer_id, "monitoring opened an incident");
+        tracing::info!(
+            ticket_id = ticket.id.0,
+            customer_id = o.customer_id.0,
+            "monitoring opened an incident"
+        );
         Ok(Some(ticket.id))
     }
 

@@ -1,8 +1,10 @@
 //! tierline's storage: SQLite (a file, the default) and PostgreSQL behind one API.
 //!
 //! One implementation over sqlx's `Any` driver, with SQL both backends accept (`$n`
-//! placeholders, `RETURNING`, `NULLS LAST`), and one migrations folder per backend for what their
-//! DDL spells differently. Tenant isolation lives here: every read and write takes the
+//! placeholders, `RETURNING`, `NULLS LAST`); what they spell differently is asked of `dialect`,
+//! dynamic queries are put together with `sql::Sql` (placeholders numbered as values are bound),
+//! and one migrations folder per backend holds their DDL (the store's tests check that both
+//! define the same schema). Tenant isolation lives here: every read and write takes the
 //! [`Viewer`] it is done for, and another organisation's objects are simply not found.
 
 mod alerts;

@@ -195,11 +195,12 @@ impl Store {
                 other => return Err(StoreError::Corrupt(format!("timer kind {other:?}"))),
             };
             insert_event(&mut tx, timer.ticket_id, timer.fire_at, None, &fired_event).await?;
+            let customer_id: i64 = info.try_get("customer_id")?;
             let payload = json!({
                 "ticket_id": timer.ticket_id,
                 "clock": timer.clock,
                 "at": timer.fire_at,
-                "customer_id": info.try_get::<i64, _>("customer_id")?,
+                "customer_id": customer_id,
                 "line": info.try_get::<i64, _>("line")?,
                 "assignee_id": info.try_get::<Option<i64>, _>("assignee_id")?,
                 "class": info.try_get::<i64, _>("class")?,
@@ -215,7 +216,7 @@ impl Store {
             .execute(&mut *tx)
             .await?;
             tx.commit().await?;
-            tracing::info!(ticket_id = timer.ticket_id.0, clock = %timer.clock, kind = %timer.kind, "SLA {} fired", timer.kind);
+            tracing::info!(ticket_id = timer.ticket_id.0, customer_id, clock = %timer.clock, kind = %timer.kind, "SLA {} fired", timer.kind);
             fired.push(timer);
         }
         Ok(fired)

@@ -47,6 +47,7 @@ impl FromRequestParts<AppState> for Auth {
                 .viewer_for_token(token.trim())
                 .await?
                 .ok_or(ApiError::Unauthorized)?;
+            crate::request_span::record_viewer(&viewer);
             return Ok(Auth(viewer));
         }
         let secret = session_cookie(parts).ok_or(ApiError::Unauthorized)?;
@@ -60,6 +61,7 @@ impl FromRequestParts<AppState> for Auth {
                 "a cookie-authenticated change must come from this site".to_owned(),
             ));
         }
+        crate::request_span::record_viewer(&viewer);
         Ok(Auth(viewer))
     }
 }

@@ -11,6 +11,7 @@ mod headers;
 mod health;
 mod metrics;
 mod openapi;
+mod request_span;
 pub mod ui;
 
 pub use openapi::document as openapi_document;
@@ -58,7 +59,7 @@ impl std::fmt::Debug for AppState {
 
 /// The whole application.
 pub fn router(state: AppState) -> Router {
-    let request_id = axum::http::HeaderName::from_static("x-request-id");
+    let request_id = axum::http::HeaderName::from_static(request_span::REQUEST_ID);
     Router::new()
         .merge(health::routes())
         .merge(metrics::routes())
@@ -74,7 +75,7 @@ pub fn router(state: AppState) -> Router {
         .layer(CatchPanicLayer::custom(|_| {
             ApiError::internal("a handler panicked").into_response_now()
         }))
-        .layer(TraceLayer::new_for_http())
+        .layer(TraceLayer::new_for_http().make_span_with(request_span::make_span))
         .layer(PropagateRequestIdLayer::new(request_id.clone()))
         .layer(SetRequestIdLayer::new(request_id, MakeRequestUuid))
         .with_state(state)

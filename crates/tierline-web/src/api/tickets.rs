@@ -151,6 +151,7 @@ pub async fn create(
             key.map(|k| (k, fingerprint.as_str())),
         )
         .await?;
+    crate::request_span::record_ticket(ticket.id.0);
     if replayed {
         return Ok((
             StatusCode::OK,
