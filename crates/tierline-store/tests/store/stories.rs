@@ -50,6 +50,7 @@ pub const ALL: &[(&str, Story)] = &[
     story!(a_search_reads_its_first_32_words),
     story!(a_retried_milestone_is_refused_and_never_starts_work),
     story!(a_refused_command_writes_nothing),
+    story!(every_written_entry_reads_back_typed),
 ];
 
 pub async fn desk(backend: Backend) -> (TestDb, Desk) {
