@@ -65,28 +65,6 @@ pub(crate) struct Opening {
     pub event: Event,
 }
 
-/// The opening entry with what is known only once the incident is found: whether it adds to one
-/// already open (and flaps), or is new (and was found before the customer).
-fn incident_event(
-    event: &Event,
-    flapping: Option<bool>,
-    found_before_customer: Option<bool>,
-) -> Event {
-    let mut e = event.clone();
-    match &mut e {
-        Event::MonitorDown(d) => {
-            d.flapping = flapping;
-            d.found_before_customer = found_before_customer;
-        }
-        Event::AlertFiring(a) => {
-            a.flapping = flapping;
-            a.found_before_customer = found_before_customer;
-        }
-        _ => {}
-    }
-    e
-}
-
 impl Store {
     /// The service user's viewer, created on first use.
     pub(crate) async fn monitoring_viewer(&self) -> Result<Viewer, StoreError> {
@@ -336,7 +314,7 @@ impl Store {
                     ticket,
                     o.detected_at,
                     viewer.user_id,
-                    &incident_event(&o.event, Some(o.flapping), None),
+                    &o.event.on_incident(Some(o.flapping), None),
                 )
                 .await?;
             }
@@ -405,7 +383,7 @@ impl Store {
             ticket.id,
             o.detected_at,
             viewer.user_id,
-            &incident_event(&o.event, None, Some(!reported)),
+            &o.event.on_incident(None, Some(!reported)),
         )
         .await?;
         tx.commit().await?;

@@ -169,3 +169,12 @@ pub struct TicketEvent {
     #[cfg_attr(feature = "openapi", schema(value_type = Object))]
     pub data: serde_json::Value,
 }
+
+impl TicketEvent {
+    /// The entry, typed: its kind with its data as the domain reads them.
+    pub fn event(
+        &self,
+    ) -> Result<tierline_domain::workflow::Event, tierline_domain::workflow::EventError> {
+        tierline_domain::workflow::Event::parse(&self.kind, self.public, &self.data)
+    }
+}

@@ -156,6 +156,29 @@ impl Event {
         }
     }
 
+    /// An incident's opening entry (`monitor.down`, `alert.firing`) with what is known only
+    /// once the incident is found: whether it adds to an open one (and flaps), or is new (and
+    /// was found before the customer). Other entries are returned as they are.
+    pub fn on_incident(
+        &self,
+        flapping: Option<bool>,
+        found_before_customer: Option<bool>,
+    ) -> Event {
+        let mut e = self.clone();
+        match &mut e {
+            Event::MonitorDown(d) => {
+                d.flapping = flapping;
+                d.found_before_customer = found_before_customer;
+            }
+            Event::AlertFiring(a) => {
+                a.flapping = flapping;
+                a.found_before_customer = found_before_customer;
+            }
+            _ => {}
+        }
+        e
+    }
+
     /// An entry as stored: its kind, whether the customer sees it, and its data.
     pub fn parse(kind: &str, public: bool, data: &serde_json::Value) -> Result<Event, EventError> {
         let tagged = serde_json::json!({"kind": kind, "data": data});

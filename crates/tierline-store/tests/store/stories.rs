@@ -55,6 +55,7 @@ pub const ALL: &[(&str, Story)] = &[
     story!(a_column_in_one_tree_only_is_named),
     story!(a_retried_milestone_is_refused_and_never_starts_work),
     story!(a_refused_command_writes_nothing),
+    story!(every_written_entry_reads_back_typed),
 ];
 
 pub async fn desk(backend: Backend) -> (TestDb, Desk) {

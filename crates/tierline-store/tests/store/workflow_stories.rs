@@ -135,3 +135,44 @@ pub async fn a_refused_command_writes_nothing(backend: Backend) {
     );
     assert_eq!(d.store.ticket(&d.agent, t.id).await.unwrap(), t);
 }
+
+/// Every entry the stories write reads back typed.
+pub async fn every_written_entry_reads_back_typed(backend: Backend) {
+    let (_db, d) = desk(backend).await;
+    let t = d.ticket(&d.acme_user, &d.acme, 6, monday()).await;
+    let at = ts("2026-11-16T10:00:00+02:00");
+    for c in [
+        Command::Reply {
+            body: "On it".into(),
+            public: true,
+        },
+        Command::Reply {
+            body: "disk?".into(),
+            public: false,
+        },
+        Command::Escalate {
+            reason: "dev".into(),
+        },
+        Command::Milestone(Milestone::SpecAgreed),
+        Command::Status {
+            to: tierline_domain::ticket::Status::Resolved,
+            reason: Some("done".into()),
+        },
+    ] {
+        d.store.execute(&d.agent, t.id, c, at).await.unwrap();
+    }
+    let events = d.store.ticket_events(&d.agent, t.id).await.unwrap();
+    let kinds: Vec<&str> = events.iter().map(|e| e.event().unwrap().kind()).collect();
+    assert_eq!(
+        kinds,
+        [
+            "created",
+            "reply",
+            "status",
+            "note",
+            "line",
+            "milestone",
+            "status"
+        ]
+    );
+}
