@@ -5,10 +5,10 @@
 use jiff::Timestamp;
 use serde::Serialize;
 use serde_json::json;
-use sqlx::Row;
+use sqlx::{Any, Row, Transaction};
 
 use crate::time::{from_db, to_db};
-use crate::{Role, Store, StoreError, TicketId, UserId, Viewer, audit};
+use crate::{CustomerId, Role, Store, StoreError, TicketId, UserId, Viewer, audit};
 
 /// The largest file accepted.
 pub const MAX_ATTACHMENT_BYTES: usize = 10 * 1024 * 1024;
@@ -79,6 +79,55 @@ fn clean_name(name: &str) -> Result<String, StoreError> {
     Ok(cleaned)
 }
 
+/// Files that passed the checks that need no database: each bounded, named and typed.
+#[derive(Debug)]
+pub(crate) struct CheckedFiles<'a> {
+    files: Vec<(String, String, &'a [u8], bool)>,
+    total: u64,
+}
+
+/// Checks each file on its own (size, name, type) before anything is written.
+pub(crate) fn checked_files<'a>(
+    viewer: &Viewer,
+    files: &[NewAttachment<'a>],
+) -> Result<CheckedFiles<'a>, StoreError> {
+    if viewer.role == Role::Vendor && !files.is_empty() {
+        return Err(StoreError::Forbidden("vendor contacts do not attach files"));
+    }
+    let mut checked = Vec::with_capacity(files.len());
+    let mut total: u64 = 0;
+    for file in files {
+        let NewAttachment {
+            file_name,
+            content_type,
+            bytes,
+            public,
+        } = *file;
+        if bytes.len() > MAX_ATTACHMENT_BYTES {
+            return Err(StoreError::invalid(
+                "file",
+                format!("must be at most {} MiB", MAX_ATTACHMENT_BYTES / 1024 / 1024),
+            ));
+        }
+        if bytes.is_empty() {
+            return Err(StoreError::invalid("file", "is empty"));
+        }
+        let public = public || viewer.role == Role::Customer;
+        let name = clean_name(file_name)?;
+        let content_type: String = content_type
+            .chars()
+            .filter(char::is_ascii_graphic)
+            .take(100)
+            .collect();
+        total = total.saturating_add(u64::try_from(bytes.len()).unwrap_or(u64::MAX));
+        checked.push((name, content_type, bytes, public));
+    }
+    Ok(CheckedFiles {
+        files: checked,
+        total,
+    })
+}
+
 impl Store {
     /// Attaches a file to a ticket the viewer may see; customers' files are public, agents'
     /// files are public unless `public` is false.
@@ -106,51 +155,43 @@ impl Store {
         files: &[NewAttachment<'_>],
         now: Timestamp,
     ) -> Result<Vec<Attachment>, StoreError> {
-        if viewer.role == Role::Vendor {
-            return Err(StoreError::Forbidden("vendor contacts do not attach files"));
-        }
-        let mut checked = Vec::with_capacity(files.len());
-        let mut total: u64 = 0;
-        for file in files {
-            let NewAttachment {
-                file_name,
-                content_type,
-                bytes,
-                public,
-            } = *file;
-            if bytes.len() > MAX_ATTACHMENT_BYTES {
-                return Err(StoreError::invalid(
-                    "file",
-                    format!("must be at most {} MiB", MAX_ATTACHMENT_BYTES / 1024 / 1024),
-                ));
-            }
-            if bytes.is_empty() {
-                return Err(StoreError::invalid("file", "is empty"));
-            }
-            let public = public || viewer.role == Role::Customer;
-            let name = clean_name(file_name)?;
-            let content_type: String = content_type
-                .chars()
-                .filter(char::is_ascii_graphic)
-                .take(100)
-                .collect();
-            total = total.saturating_add(u64::try_from(bytes.len()).unwrap_or(u64::MAX));
-            checked.push((name, content_type, bytes, public));
-        }
-        if checked.is_empty() {
+        let checked = checked_files(viewer, files)?;
+        if checked.files.is_empty() {
             return Ok(Vec::new());
         }
         let t = self.ticket(viewer, ticket_id).await?;
         let mut tx = self.begin_write().await?;
-        self.reserve_upload(&mut tx, t.customer_id, total, now)
+        let out = self
+            .store_files(&mut tx, viewer, t.id, t.customer_id, checked, now)
             .await?;
-        let mut out = Vec::with_capacity(checked.len());
-        for (name, content_type, bytes, public) in checked {
+        tx.commit().await?;
+        Ok(out)
+    }
+
+    /// Stores checked files on a ticket inside the caller's write transaction, after reserving
+    /// their size against the customer's quota and rate: a refusal leaves the whole transaction
+    /// to be rolled back, so a new ticket opened in it is not kept without its files.
+    pub(crate) async fn store_files(
+        &self,
+        tx: &mut Transaction<'static, Any>,
+        viewer: &Viewer,
+        ticket_id: TicketId,
+        customer_id: CustomerId,
+        checked: CheckedFiles<'_>,
+        now: Timestamp,
+    ) -> Result<Vec<Attachment>, StoreError> {
+        if checked.files.is_empty() {
+            return Ok(Vec::new());
+        }
+        self.reserve_upload(tx, customer_id, checked.total, now)
+            .await?;
+        let mut out = Vec::with_capacity(checked.files.len());
+        for (name, content_type, bytes, public) in checked.files {
             let row = sqlx::query(crate::own_sql(format!(
                 "INSERT INTO attachments (ticket_id, file_name, content_type, size, data, public, uploaded_by, created_at) \
                  VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING {COLUMNS}"
             )))
-            .bind(t.id.0)
+            .bind(ticket_id.0)
             .bind(&name)
             .bind(&content_type)
             .bind(i64::try_from(bytes.len()).unwrap_or(i64::MAX))
@@ -158,31 +199,30 @@ impl Store {
             .bind(i64::from(public))
             .bind(viewer.user_id.0)
             .bind(to_db(now))
-            .fetch_one(&mut *tx)
+            .fetch_one(&mut **tx)
             .await?;
             let a = attachment(&row)?;
             sqlx::query(
                 "INSERT INTO ticket_events (ticket_id, at, actor_id, kind, public, data) VALUES ($1, $2, $3, 'attachment', $4, $5)",
             )
-            .bind(t.id.0)
+            .bind(ticket_id.0)
             .bind(to_db(now))
             .bind(viewer.user_id.0)
             .bind(i64::from(public))
             .bind(json!({"attachment_id": a.id, "file_name": a.file_name, "size": a.size}).to_string())
-            .execute(&mut *tx)
+            .execute(&mut **tx)
             .await?;
             audit::record(
-                &mut tx,
+                tx,
                 now,
                 Some(viewer.user_id),
                 "ticket.attach",
-                &format!("ticket:{}", t.id),
+                &format!("ticket:{}", ticket_id),
                 &json!({"attachment_id": a.id}),
             )
             .await?;
             out.push(a);
         }
-        tx.commit().await?;
         Ok(out)
     }
 
