@@ -5,13 +5,13 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use jiff::{SignedDuration, Timestamp};
 use serde::{Deserialize, Serialize};
-use tierline_domain::Class;
-use tierline_domain::sla::ClockKind;
-use tierline_domain::ticket::{Channel, Line, Status, TicketClock};
-use tierline_store::{
-    CustomerId, NewTicket, SystemId, Ticket, TicketEvent, TicketFilter, TicketId, TicketPage,
-    UserId,
+use tierline_desk::Milestone;
+use tierline_desk::{
+    Command, CustomerId, NewRequest, Opened, SystemId, Ticket, TicketEvent, TicketFilter, TicketId,
+    TicketPage, UserId,
 };
+use tierline_domain::Class;
+use tierline_domain::ticket::{Channel, Line, Status, TicketClock};
 
 use crate::auth::Auth;
 use axum::http::HeaderMap;
@@ -72,28 +72,7 @@ pub async fn create(
     ApiBytes(bytes): ApiBytes,
 ) -> Result<Response, ApiError> {
     let b: NewTicketBody = parse_json(&headers, &bytes)?;
-    // A customer's request is classified on arrival: a class or targets of their own choosing
-    // would skip qualification (as a back-dated `opened_at` would skip the clocks).
-    if !v.is_staff() {
-        for (field, given) in [
-            ("class", b.class.is_some()),
-            (
-                "individual_reaction_minutes",
-                b.individual_reaction_minutes.is_some(),
-            ),
-            (
-                "individual_resolution_minutes",
-                b.individual_resolution_minutes.is_some(),
-            ),
-        ] {
-            if given {
-                return Err(ApiError::field(
-                    field,
-                    "only agents may set this; a customer's request is classified on arrival",
-                ));
-            }
-        }
-    }
+    // A customer may set no target at all: the desk says so, whatever the value.
     for (field, m) in [
         ("individual_reaction_minutes", b.individual_reaction_minutes),
         (
@@ -101,7 +80,7 @@ pub async fn create(
             b.individual_resolution_minutes,
         ),
     ] {
-        if m.is_some_and(|m| !(1..=MAX_INDIVIDUAL_MINUTES).contains(&m)) {
+        if v.is_staff() && m.is_some_and(|m| !(1..=MAX_INDIVIDUAL_MINUTES).contains(&m)) {
             return Err(ApiError::field(
                 field,
                 format!("must be between 1 and {MAX_INDIVIDUAL_MINUTES} minutes"),
@@ -116,41 +95,18 @@ pub async fn create(
         None => None,
     };
     // The raw bytes are the request's fingerprint: a retry sends the same ones.
-    let fingerprint = tierline_store::secrets::sha256_hex(&bytes);
-    // A request without a class is classified; below the threshold it waits on line 1 for
-    // qualification. A class the caller gives (an agent typing in a call, an integration that
-    // knows) is already a qualification and is taken as it is, off the classifier's CPU.
-    let (class, auto_class) = match b.class {
-        Some(class) => (class, None),
-        None => {
-            let auto = s
-                .classifier
-                .classify(&s.store, &b.subject, &b.description)
-                .await?;
-            (auto.class, Some(auto))
-        }
-    };
-    let new = NewTicket {
-        customer_id: b.customer_id,
-        system_id: b.system_id,
-        subject: b.subject,
-        description: b.description,
-        channel: b.channel,
-        class,
-        opened_at: b.opened_at,
-        individual_reaction: minutes(b.individual_reaction_minutes),
-        individual_resolution: minutes(b.individual_resolution_minutes),
-        auto_class,
-    };
-    let (ticket, replayed) = s
-        .store
-        .create_ticket_once(
-            &v,
-            new,
-            s.clock.now(),
-            key.map(|k| (k, fingerprint.as_str())),
-        )
-        .await?;
+    let fingerprint = tierline_desk::secrets::sha256_hex(&bytes);
+    let mut new = NewRequest::new(b.channel, b.subject, b.description);
+    new.customer_id = b.customer_id;
+    new.system_id = b.system_id;
+    new.class = b.class;
+    new.opened_at = b.opened_at;
+    new.individual_reaction = minutes(b.individual_reaction_minutes);
+    new.individual_resolution = minutes(b.individual_resolution_minutes);
+    new.idempotency = key.map(|k| (k.to_owned(), fingerprint));
+    let Opened {
+        ticket, replayed, ..
+    } = s.desk.open_request(&v, new, s.clock.now()).await?;
     if replayed {
         return Ok((
             StatusCode::OK,
@@ -230,7 +186,7 @@ pub async fn list(
         limit,
         offset,
     };
-    Ok(Json(s.store.tickets(&v, &filter, s.clock.now()).await?))
+    Ok(Json(s.desk.tickets(&v, &filter, s.clock.now()).await?))
 }
 
 /// A ticket with its clocks as they stand now.
@@ -248,7 +204,7 @@ pub async fn get(
     ApiPath(id): ApiPath<i64>,
 ) -> Result<Json<TicketView>, ApiError> {
     let (ticket, clocks) = s
-        .store
+        .desk
         .ticket_with_clocks(&v, TicketId(id), s.clock.now())
         .await?;
     Ok(Json(TicketView { ticket, clocks }))
@@ -260,7 +216,7 @@ pub async fn events(
     Auth(v): Auth,
     ApiPath(id): ApiPath<i64>,
 ) -> Result<Json<Vec<TicketEvent>>, ApiError> {
-    Ok(Json(s.store.ticket_events(&v, TicketId(id)).await?))
+    Ok(Json(s.desk.ticket_events(&v, TicketId(id)).await?))
 }
 
 #[derive(Deserialize, utoipa::ToSchema)]
@@ -287,9 +243,18 @@ pub async fn reply(
     Ok((
         StatusCode::CREATED,
         Json(
-            s.store
-                .reply(&v, TicketId(id), &b.body, b.public, s.clock.now())
-                .await?,
+            change(
+                &s,
+                &v,
+                id,
+                Command::Reply {
+                    body: b.body,
+                    public: b.public,
+                },
+            )
+            .await?
+            .event
+            .ok_or(ApiError::internal("a reply made no event"))?,
         ),
     ))
 }
@@ -311,15 +276,17 @@ pub async fn status(
     ApiJson(b): ApiJson<StatusBody>,
 ) -> Result<Json<Ticket>, ApiError> {
     Ok(Json(
-        s.store
-            .set_status(
-                &v,
-                TicketId(id),
-                b.status,
-                b.reason.as_deref(),
-                s.clock.now(),
-            )
-            .await?,
+        change(
+            &s,
+            &v,
+            id,
+            Command::Status {
+                to: b.status,
+                reason: b.reason,
+            },
+        )
+        .await?
+        .ticket,
     ))
 }
 
@@ -338,13 +305,11 @@ pub async fn class(
     ApiPath(id): ApiPath<i64>,
     ApiJson(b): ApiJson<ClassBody>,
 ) -> Result<Json<Ticket>, ApiError> {
-    let ticket = s
-        .store
-        .set_class(&v, TicketId(id), b.class, &b.reason, s.clock.now())
-        .await?;
-    // The correction is a training example now: learn from it.
-    s.classifier.retrain(s.store.clone());
-    Ok(Json(ticket))
+    let command = Command::Reclassify {
+        class: b.class,
+        reason: b.reason,
+    };
+    Ok(Json(change(&s, &v, id, command).await?.ticket))
 }
 
 #[derive(Deserialize, utoipa::ToSchema)]
@@ -362,9 +327,9 @@ pub async fn escalate(
     ApiJson(b): ApiJson<ReasonBody>,
 ) -> Result<Json<Ticket>, ApiError> {
     Ok(Json(
-        s.store
-            .move_line(&v, TicketId(id), true, &b.reason, s.clock.now())
-            .await?,
+        change(&s, &v, id, Command::Escalate { reason: b.reason })
+            .await?
+            .ticket,
     ))
 }
 
@@ -376,9 +341,9 @@ pub async fn deescalate(
     ApiJson(b): ApiJson<ReasonBody>,
 ) -> Result<Json<Ticket>, ApiError> {
     Ok(Json(
-        s.store
-            .move_line(&v, TicketId(id), false, &b.reason, s.clock.now())
-            .await?,
+        change(&s, &v, id, Command::Deescalate { reason: b.reason })
+            .await?
+            .ticket,
     ))
 }
 
@@ -396,23 +361,35 @@ pub async fn assign(
     ApiJson(b): ApiJson<AssignBody>,
 ) -> Result<Json<Ticket>, ApiError> {
     Ok(Json(
-        s.store
-            .assign(&v, TicketId(id), b.assignee_id, s.clock.now())
-            .await?,
+        change(
+            &s,
+            &v,
+            id,
+            Command::Assign {
+                assignee: b.assignee_id,
+            },
+        )
+        .await?
+        .ticket,
     ))
+}
+
+/// Changes ticket `id` through the desk, at the desk's clock.
+async fn change(
+    s: &AppState,
+    v: &tierline_desk::Viewer,
+    id: i64,
+    command: Command,
+) -> Result<tierline_desk::Changed, ApiError> {
+    Ok(s.desk
+        .change(v, TicketId(id), command, s.clock.now())
+        .await?)
 }
 
 #[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct MilestoneBody {
     milestone: Milestone,
-}
-
-#[derive(Deserialize, Clone, Copy, PartialEq, Eq, utoipa::ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum Milestone {
-    SpecAgreed,
-    WorkStarted,
 }
 
 #[utoipa::path(post, path = "/api/v1/tickets/{id}/milestones", tag = "tickets", summary = "Class 6: specification agreed, then work started", request_body = MilestoneBody, params(("id" = i64, Path, description = "Ticket id")), responses((status = 200, description = "Done", body = Ticket), (status = "4XX", description = "A problem: what is wrong, and with which field", body = crate::error::Problem, content_type = "application/problem+json")), security(("bearer" = [])))]
@@ -422,24 +399,10 @@ pub async fn milestone(
     ApiPath(id): ApiPath<i64>,
     ApiJson(b): ApiJson<MilestoneBody>,
 ) -> Result<Json<Ticket>, ApiError> {
-    let id = TicketId(id);
-    let current = s.store.ticket(&v, id).await?;
-    // The two milestones come in order; asking for the wrong one says so instead of guessing.
-    let expected = if current.spec_agreed_at.is_none() {
-        Milestone::SpecAgreed
-    } else {
-        Milestone::WorkStarted
-    };
-    if b.milestone != expected {
-        return Err(ApiError::field(
-            "milestone",
-            "the specification is agreed first, then work starts",
-        ));
-    }
     Ok(Json(
-        s.store
-            .mark_class6(&v, id, ClockKind::WorkStart, s.clock.now())
-            .await?,
+        change(&s, &v, id, Command::Milestone(b.milestone))
+            .await?
+            .ticket,
     ))
 }
 
@@ -460,54 +423,55 @@ pub struct TimeBody {
     worked_at: Option<Timestamp>,
 }
 
-#[utoipa::path(post, path = "/api/v1/tickets/{id}/time", tag = "tickets", summary = "Log time worked (agents)", request_body = TimeBody, params(("id" = i64, Path, description = "Ticket id")), responses((status = 201, description = "Logged", body = tierline_store::TimeEntry), (status = "4XX", description = "A problem: what is wrong, and with which field", body = crate::error::Problem, content_type = "application/problem+json")), security(("bearer" = [])))]
+#[utoipa::path(post, path = "/api/v1/tickets/{id}/time", tag = "tickets", summary = "Log time worked (agents)", request_body = TimeBody, params(("id" = i64, Path, description = "Ticket id")), responses((status = 201, description = "Logged", body = tierline_desk::TimeEntry), (status = "4XX", description = "A problem: what is wrong, and with which field", body = crate::error::Problem, content_type = "application/problem+json")), security(("bearer" = [])))]
 pub async fn log_time(
     State(s): State<AppState>,
     Auth(v): Auth,
     ApiPath(id): ApiPath<i64>,
     ApiJson(b): ApiJson<TimeBody>,
-) -> Result<(StatusCode, Json<tierline_store::TimeEntry>), ApiError> {
-    let new = tierline_store::NewTimeEntry {
+) -> Result<(StatusCode, Json<tierline_desk::TimeEntry>), ApiError> {
+    let new = tierline_desk::NewTimeEntry {
         minutes: b.minutes,
         note: b.note,
         consultation: b.consultation,
         worked_at: b.worked_at,
     };
-    let e = s
-        .store
-        .log_time(&v, TicketId(id), new, s.clock.now())
-        .await?;
+    let e = change(&s, &v, id, Command::LogTime(new))
+        .await?
+        .time_entry
+        .ok_or(ApiError::internal("logging time made no entry"))?;
     Ok((StatusCode::CREATED, Json(e)))
 }
 
-#[utoipa::path(get, path = "/api/v1/tickets/{id}/time", tag = "tickets", summary = "Time logged on a ticket (agents)", params(("id" = i64, Path, description = "Ticket id")), responses((status = 200, description = "Done", body = Vec<tierline_store::TimeEntry>), (status = "4XX", description = "A problem: what is wrong, and with which field", body = crate::error::Problem, content_type = "application/problem+json")), security(("bearer" = [])))]
+#[utoipa::path(get, path = "/api/v1/tickets/{id}/time", tag = "tickets", summary = "Time logged on a ticket (agents)", params(("id" = i64, Path, description = "Ticket id")), responses((status = 200, description = "Done", body = Vec<tierline_desk::TimeEntry>), (status = "4XX", description = "A problem: what is wrong, and with which field", body = crate::error::Problem, content_type = "application/problem+json")), security(("bearer" = [])))]
 pub async fn time_entries(
     State(s): State<AppState>,
     Auth(v): Auth,
     ApiPath(id): ApiPath<i64>,
-) -> Result<Json<Vec<tierline_store::TimeEntry>>, ApiError> {
-    Ok(Json(s.store.time_entries(&v, TicketId(id)).await?))
+) -> Result<Json<Vec<tierline_desk::TimeEntry>>, ApiError> {
+    Ok(Json(s.desk.time_entries(&v, TicketId(id)).await?))
 }
 
-#[utoipa::path(put, path = "/api/v1/tickets/{id}/vendor", tag = "tickets", summary = "Line 4: record the vendor, its reference, status and promise, and share with its contact (agents)", request_body = tierline_store::VendorBlock, params(("id" = i64, Path, description = "Ticket id")), responses((status = 200, description = "Recorded", body = tierline_store::VendorBlock), (status = "4XX", description = "A problem: what is wrong, and with which field", body = crate::error::Problem, content_type = "application/problem+json")), security(("bearer" = [])))]
+#[utoipa::path(put, path = "/api/v1/tickets/{id}/vendor", tag = "tickets", summary = "Line 4: record the vendor, its reference, status and promise, and share with its contact (agents)", request_body = tierline_desk::VendorBlock, params(("id" = i64, Path, description = "Ticket id")), responses((status = 200, description = "Recorded", body = tierline_desk::VendorBlock), (status = "4XX", description = "A problem: what is wrong, and with which field", body = crate::error::Problem, content_type = "application/problem+json")), security(("bearer" = [])))]
 pub async fn set_vendor(
     State(s): State<AppState>,
     Auth(v): Auth,
     ApiPath(id): ApiPath<i64>,
-    ApiJson(b): ApiJson<tierline_store::VendorBlock>,
-) -> Result<Json<tierline_store::VendorBlock>, ApiError> {
+    ApiJson(b): ApiJson<tierline_desk::VendorBlock>,
+) -> Result<Json<tierline_desk::VendorBlock>, ApiError> {
     Ok(Json(
-        s.store
-            .set_vendor(&v, TicketId(id), b, s.clock.now())
-            .await?,
+        change(&s, &v, id, Command::Vendor(b))
+            .await?
+            .vendor
+            .ok_or(ApiError::internal("the vendor block was not recorded"))?,
     ))
 }
 
-#[utoipa::path(get, path = "/api/v1/tickets/{id}/vendor", tag = "tickets", summary = "Line 4: the vendor block (agents and the vendor contact)", params(("id" = i64, Path, description = "Ticket id")), responses((status = 200, description = "The block, or null when none is recorded", body = Option<tierline_store::VendorBlock>), (status = "4XX", description = "A problem: what is wrong, and with which field", body = crate::error::Problem, content_type = "application/problem+json")), security(("bearer" = [])))]
+#[utoipa::path(get, path = "/api/v1/tickets/{id}/vendor", tag = "tickets", summary = "Line 4: the vendor block (agents and the vendor contact)", params(("id" = i64, Path, description = "Ticket id")), responses((status = 200, description = "The block, or null when none is recorded", body = Option<tierline_desk::VendorBlock>), (status = "4XX", description = "A problem: what is wrong, and with which field", body = crate::error::Problem, content_type = "application/problem+json")), security(("bearer" = [])))]
 pub async fn vendor(
     State(s): State<AppState>,
     Auth(v): Auth,
     ApiPath(id): ApiPath<i64>,
-) -> Result<Json<Option<tierline_store::VendorBlock>>, ApiError> {
-    Ok(Json(s.store.vendor(&v, TicketId(id)).await?))
+) -> Result<Json<Option<tierline_desk::VendorBlock>>, ApiError> {
+    Ok(Json(s.desk.vendor(&v, TicketId(id)).await?))
 }

@@ -9,6 +9,11 @@ use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Redirect, Response};
 use jiff::civil::{Date, Weekday};
 use serde::Deserialize;
+use tierline_desk::DeskError;
+use tierline_desk::{
+    ContractVersion, Customer, CustomerId, Group, Lead, NewUser, Role, System, User, UserChange,
+    UserId,
+};
 use tierline_domain::Class;
 use tierline_domain::calendar::Coverage;
 use tierline_domain::calendar::ics::{IcsError, IcsLimit, parse_holidays};
@@ -16,10 +21,6 @@ use tierline_domain::calendar::spec::CalendarSpec;
 use tierline_domain::contract::ContractTerms;
 use tierline_domain::sla::SlaPolicy;
 use tierline_domain::ticket::Line;
-use tierline_store::{
-    ContractVersion, Customer, CustomerId, Group, Lead, NewUser, Role, System, User, UserChange,
-    UserId,
-};
 
 use super::ctx::Ctx;
 use super::form::{Fields, PageForm, opt};
@@ -39,9 +40,9 @@ struct AdminPage {
 
 pub async fn home(State(s): State<AppState>, ctx: Ctx) -> Result<Response, PageError> {
     let v = ctx.admin()?.clone();
-    let users = s.store.users(&v).await?;
+    let users = s.desk.users(&v).await?;
     let groups = s
-        .store
+        .desk
         .groups(&v)
         .await?
         .into_iter()
@@ -56,8 +57,8 @@ pub async fn home(State(s): State<AppState>, ctx: Ctx) -> Result<Response, PageE
         })
         .collect();
     let page = AdminPage {
-        customers: s.store.customers(&v).await?,
-        leads: s.store.leads(&v).await?,
+        customers: s.desk.customers(&v).await?,
+        leads: s.desk.leads(&v).await?,
         users,
         groups,
         ctx,
@@ -80,7 +81,7 @@ pub async fn create_customer(
 ) -> Result<Response, PageError> {
     ctx.check(&headers, Some(&f.csrf))?;
     let v = ctx.admin()?;
-    let c = s.store.create_customer(v, &f.name, s.clock.now()).await?;
+    let c = s.desk.create_customer(v, &f.name, s.clock.now()).await?;
     Ok(Redirect::to(&format!("/admin/customers/{}", c.id)).into_response())
 }
 
@@ -92,7 +93,7 @@ pub async fn create_group(
 ) -> Result<Response, PageError> {
     ctx.check(&headers, Some(&f.csrf))?;
     let v = ctx.admin()?;
-    s.store.create_group(v, &f.name, s.clock.now()).await?;
+    s.desk.create_group(v, &f.name, s.clock.now()).await?;
     Ok(Redirect::to("/admin#groups").into_response())
 }
 
@@ -112,7 +113,7 @@ pub async fn add_member(
 ) -> Result<Response, PageError> {
     ctx.check(&headers, Some(&f.csrf))?;
     let v = ctx.admin()?;
-    s.store
+    s.desk
         .add_group_member(v, id, UserId(f.user), s.clock.now())
         .await?;
     Ok(Redirect::to("/admin#groups").into_response())
@@ -133,7 +134,7 @@ pub async fn lead_handled(
 ) -> Result<Response, PageError> {
     ctx.check(&headers, Some(&f.csrf))?;
     let v = ctx.admin()?;
-    s.store.handle_lead(v, id, s.clock.now()).await?;
+    s.desk.handle_lead(v, id, s.clock.now()).await?;
     Ok(Redirect::to("/admin#leads").into_response())
 }
 
@@ -177,7 +178,7 @@ pub async fn create_user(
         _ => None,
     };
     let password = opt(&one("password")).map(str::to_owned);
-    s.store
+    s.desk
         .create_user(
             Some(v),
             NewUser {
@@ -220,7 +221,7 @@ pub async fn update_user(
         password: opt(&one("password")).map(str::to_owned),
         keep_session: crate::auth::cookie(&headers, crate::auth::SESSION_COOKIE),
     };
-    s.store
+    s.desk
         .update_user(v, UserId(id), change, s.clock.now())
         .await?;
     Ok(Redirect::to("/admin#users").into_response())
@@ -287,17 +288,17 @@ async fn render_customer(
     error: Option<String>,
 ) -> Result<Response, PageError> {
     let v = ctx.admin()?.clone();
-    let customer = s.store.customer(&v, CustomerId(id)).await?;
+    let customer = s.desk.customer(&v, CustomerId(id)).await?;
     let users = s
-        .store
+        .desk
         .users(&v)
         .await?
         .into_iter()
         .filter(|u| u.customer_id == Some(customer.id))
         .collect();
     let page = CustomerPage {
-        systems: s.store.systems(&v, customer.id).await?,
-        contracts: s.store.contract_versions(&v, customer.id).await?,
+        systems: s.desk.systems(&v, customer.id).await?,
+        contracts: s.desk.contract_versions(&v, customer.id).await?,
         users,
         sla: sla_rows(&SlaPolicy::default_table()),
         sla_stability: sla_rows(&SlaPolicy::stability()),
@@ -336,7 +337,7 @@ pub async fn create_system(
 ) -> Result<Response, PageError> {
     ctx.check(&headers, Some(&f.csrf))?;
     let v = ctx.admin()?;
-    s.store
+    s.desk
         .create_system(
             v,
             CustomerId(id),
@@ -474,12 +475,12 @@ pub async fn create_contract(
     match contract_terms(&fields, &ics, ctx.tr) {
         Ok((from, terms)) => {
             match s
-                .store
+                .desk
                 .create_contract_version(&v, CustomerId(id), from, terms, s.clock.now())
                 .await
             {
                 Ok(_) => Ok(Redirect::to(&format!("/admin/customers/{id}")).into_response()),
-                Err(tierline_store::StoreError::Invalid { field, message }) => {
+                Err(DeskError::Store(tierline_desk::StoreError::Invalid { field, message })) => {
                     render_customer(&s, ctx, id, Some(format!("{field}: {message}"))).await
                 }
                 Err(e) => Err(e.into()),

@@ -10,11 +10,11 @@ use axum::http::HeaderMap;
 use axum::http::header::{CACHE_CONTROL, CONTENT_DISPOSITION, CONTENT_TYPE};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
+use tierline_desk::{
+    Attachment, Command, NewTimeEntry, Role, Ticket, TicketId, UserId, VendorBlock, Viewer,
+};
 use tierline_domain::Class;
 use tierline_domain::ticket::Status;
-use tierline_store::{
-    Attachment, NewTimeEntry, Role, Ticket, TicketId, UserId, VendorBlock, Viewer,
-};
 
 use super::ctx::Ctx;
 use super::form::{PageForm, opt};
@@ -61,7 +61,7 @@ struct TicketPage {
 
 /// Names of the people a viewer may know by name.
 pub async fn people(s: &AppState, v: &Viewer) -> Result<HashMap<i64, String>, PageError> {
-    Ok(s.store
+    Ok(s.desk
         .users(v)
         .await?
         .into_iter()
@@ -82,26 +82,23 @@ pub struct Shown {
 
 pub async fn shown(s: &AppState, ctx: &Ctx, v: &Viewer, id: i64) -> Result<Shown, PageError> {
     let now = s.clock.now();
-    let (t, clocks) = s.store.ticket_with_clocks(v, TicketId(id), now).await?;
-    let contract = s.store.contract_by_id(t.contract_version_id).await?;
+    let (t, clocks) = s.desk.ticket_with_clocks(v, TicketId(id), now).await?;
+    let contract = s.desk.contract_by_id(t.contract_version_id).await?;
     let tz = contract.calendar().tz().clone();
     let terms = contract.terms();
     let version = if v.role == Role::Vendor {
         None
     } else {
-        s.store
-            .contract_version(v, t.contract_version_id)
-            .await
-            .ok()
+        s.desk.contract_version(v, t.contract_version_id).await.ok()
     };
     let customer = if v.role == Role::Vendor {
         String::new()
     } else {
-        s.store.customer(v, t.customer_id).await?.name
+        s.desk.customer(v, t.customer_id).await?.name
     };
     let system = match (t.system_id, v.role) {
         (Some(sid), Role::Admin | Role::Agent | Role::Customer) => s
-            .store
+            .desk
             .systems(v, t.customer_id)
             .await?
             .into_iter()
@@ -111,7 +108,7 @@ pub async fn shown(s: &AppState, ctx: &Ctx, v: &Viewer, id: i64) -> Result<Shown
         _ => String::new(),
     };
     let users = people(s, v).await?;
-    let events = s.store.ticket_events(v, t.id).await?;
+    let events = s.desk.ticket_events(v, t.id).await?;
     Ok(Shown {
         customer,
         system,
@@ -130,7 +127,7 @@ pub async fn shown(s: &AppState, ctx: &Ctx, v: &Viewer, id: i64) -> Result<Shown
         },
         clocks: clocks.iter().map(|c| view::clock(ctx, c, &tz)).collect(),
         events: timeline::events(ctx, &events, &users),
-        attachments: s.store.attachments(v, t.id).await?,
+        attachments: s.desk.attachments(v, t.id).await?,
         t,
     })
 }
@@ -154,7 +151,7 @@ pub async fn page(
     .map(|st| (st.as_str(), ctx.t(view::status_key(st))))
     .collect();
     let agents = if v.is_staff() {
-        s.store
+        s.desk
             .users(&v)
             .await?
             .into_iter()
@@ -164,9 +161,9 @@ pub async fn page(
     } else {
         Vec::new()
     };
-    let vendor = s.store.vendor(&v, sh.t.id).await.unwrap_or(None);
+    let vendor = s.desk.vendor(&v, sh.t.id).await.unwrap_or(None);
     let vendor_contacts = if v.is_staff() {
-        s.store
+        s.desk
             .users(&v)
             .await?
             .into_iter()
@@ -177,7 +174,7 @@ pub async fn page(
         Vec::new()
     };
     let groups = if v.is_staff() {
-        s.store
+        s.desk
             .groups(&v)
             .await?
             .into_iter()
@@ -213,6 +210,18 @@ pub async fn page(
     page.ctx.page(page.render())
 }
 
+/// Changes ticket `id` through the desk, at the desk's clock.
+pub(super) async fn change(
+    s: &AppState,
+    v: &Viewer,
+    id: i64,
+    command: Command,
+) -> Result<tierline_desk::Changed, PageError> {
+    Ok(s.desk
+        .change(v, TicketId(id), command, s.clock.now())
+        .await?)
+}
+
 fn back(id: i64) -> Response {
     Redirect::to(&format!("/agent/tickets/{id}")).into_response()
 }
@@ -236,9 +245,11 @@ pub async fn reply(
     ctx.check(&headers, Some(&f.csrf))?;
     let v = ctx.staff()?;
     let public = opt(&f.visibility) != Some("internal");
-    s.store
-        .reply(v, TicketId(id), &f.body, public, s.clock.now())
-        .await?;
+    let command = Command::Reply {
+        body: f.body,
+        public,
+    };
+    change(&s, v, id, command).await?;
     Ok(back(id))
 }
 
@@ -260,9 +271,8 @@ pub async fn status(
     ctx.check(&headers, Some(&f.csrf))?;
     let v = ctx.staff()?;
     let to = Status::parse(&f.status).ok_or(ApiError::field("status", "is not a status"))?;
-    s.store
-        .set_status(v, TicketId(id), to, opt(&f.reason), s.clock.now())
-        .await?;
+    let reason = opt(&f.reason).map(str::to_owned);
+    change(&s, v, id, Command::Status { to, reason }).await?;
     Ok(back(id))
 }
 
@@ -287,9 +297,9 @@ pub async fn class(
     if f.reason.trim().is_empty() {
         return Err(ApiError::field("reason", "must say why the class changes").into());
     }
-    s.store
-        .set_class(v, TicketId(id), class, f.reason.trim(), s.clock.now())
-        .await?;
+    // Through the desk, so the classifier learns from it at once, as from the API.
+    let reason = f.reason.trim().to_owned();
+    change(&s, v, id, Command::Reclassify { class, reason }).await?;
     Ok(back(id))
 }
 
@@ -319,9 +329,13 @@ pub async fn line(
     if f.reason.trim().is_empty() {
         return Err(ApiError::field("reason", "must say why").into());
     }
-    s.store
-        .move_line(v, TicketId(id), up, f.reason.trim(), s.clock.now())
-        .await?;
+    let reason = f.reason.trim().to_owned();
+    let command = if up {
+        Command::Escalate { reason }
+    } else {
+        Command::Deescalate { reason }
+    };
+    change(&s, v, id, command).await?;
     Ok(back(id))
 }
 
@@ -349,9 +363,7 @@ pub async fn assign(
         }
         None => None,
     };
-    s.store
-        .assign(v, TicketId(id), assignee, s.clock.now())
-        .await?;
+    change(&s, v, id, Command::Assign { assignee }).await?;
     Ok(back(id))
 }
 
@@ -378,9 +390,7 @@ pub async fn group(
         ),
         None => None,
     };
-    s.store
-        .assign_group(v, TicketId(id), group, s.clock.now())
-        .await?;
+    change(&s, v, id, Command::Group { group }).await?;
     Ok(back(id))
 }
 
@@ -407,19 +417,13 @@ pub async fn log_time(
         .trim()
         .parse()
         .map_err(|_| ApiError::field("minutes", "must be a whole number of minutes"))?;
-    s.store
-        .log_time(
-            v,
-            TicketId(id),
-            NewTimeEntry {
-                minutes,
-                note: f.note,
-                consultation: f.consultation.map(|c| c == "on" || c == "true"),
-                worked_at: None,
-            },
-            s.clock.now(),
-        )
-        .await?;
+    let entry = NewTimeEntry {
+        minutes,
+        note: f.note,
+        consultation: f.consultation.map(|c| c == "on" || c == "true"),
+        worked_at: None,
+    };
+    change(&s, v, id, Command::LogTime(entry)).await?;
     Ok(back(id))
 }
 
@@ -445,7 +449,7 @@ pub async fn vendor(
 ) -> Result<Response, PageError> {
     ctx.check(&headers, Some(&f.csrf))?;
     let v = ctx.staff()?;
-    let existing = s.store.vendor(v, TicketId(id)).await?;
+    let existing = s.desk.vendor(v, TicketId(id)).await?;
     let block = VendorBlock {
         vendor: f.vendor,
         external_ref: opt(&f.external_ref).map(str::to_owned),
@@ -461,9 +465,7 @@ pub async fn vendor(
             }
         },
     };
-    s.store
-        .set_vendor(v, TicketId(id), block, s.clock.now())
-        .await?;
+    change(&s, v, id, Command::Vendor(block)).await?;
     Ok(back(id))
 }
 
@@ -475,7 +477,7 @@ pub async fn attachment(
     Path(id): Path<i64>,
 ) -> Result<Response, PageError> {
     let v = ctx.viewer()?;
-    let (a, bytes) = s.store.attachment(v, id).await?;
+    let (a, bytes) = s.desk.attachment(v, id).await?;
     let ascii: String = a
         .file_name
         .chars()
@@ -522,18 +524,7 @@ pub async fn attach(
     }
     let public = fields.one("visibility") != Some("internal");
     // All or none, counted against the ticket's customer's quota and rate together.
-    let files: Vec<tierline_store::NewAttachment<'_>> = fields
-        .files
-        .iter()
-        .map(|f| tierline_store::NewAttachment {
-            file_name: &f.name,
-            content_type: &f.content_type,
-            bytes: &f.bytes,
-            public,
-        })
-        .collect();
-    s.store
-        .attach_all(v, TicketId(id), &files, s.clock.now())
-        .await?;
+    let files = super::form::new_files(fields.files, public);
+    change(&s, v, id, Command::Attach { files }).await?;
     Ok(back(id))
 }
