@@ -17,6 +17,7 @@ mod sessions;
 
 use std::sync::Arc;
 
+use jiff::Timestamp;
 use tierline_store::Store;
 
 pub use change::Changed;
@@ -143,5 +144,3 @@ impl Desk {
         self.classifier.set_rules(&self.store, rules).await
     }
 }
-
-use jiff::Timestamp;

@@ -1,4 +1,5 @@
-//! Who is asking: sign-in, sessions, tokens and a person's preferences, as the store keeps them.
+//! Who is asking and how the desk stands: sign-in, sessions, tokens, a person's preferences,
+//! the health check, the metrics' counts and the change feed live pages follow. Pass-throughs.
 
 use crate::prelude::*;
 
