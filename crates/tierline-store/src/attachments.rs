@@ -117,6 +117,41 @@ impl Store {
             .attachments)
     }
 
+    /// Checks files for a new request, as the domain checks an attachment to a ticket (who may
+    /// attach, size, name, type), before anything is written.
+    pub(crate) fn checked_files(
+        viewer: &Viewer,
+        files: &[NewAttachment<'_>],
+        now: Timestamp,
+    ) -> Result<Vec<CheckedFile>, StoreError> {
+        if files.is_empty() {
+            return Ok(Vec::new());
+        }
+        let files = files
+            .iter()
+            .map(|f| NewFile {
+                file_name: f.file_name.to_owned(),
+                content_type: f.content_type.to_owned(),
+                bytes: f.bytes.to_vec(),
+                public: f.public,
+            })
+            .collect();
+        match prepare(viewer, &Command::Attach { files }, now)? {
+            Command::Attach { files } => Ok(files
+                .into_iter()
+                .map(|f| CheckedFile {
+                    file_name: f.file_name,
+                    content_type: f.content_type,
+                    public: f.public,
+                    bytes: f.bytes,
+                })
+                .collect()),
+            _ => Err(StoreError::Corrupt(
+                "a checked attachment changed its kind".into(),
+            )),
+        }
+    }
+
     /// Stores files checked by the domain, each with its timeline and audit entries, within the
     /// ticket's customer's quota and rate (`uploads`).
     pub(crate) async fn store_files(

@@ -73,11 +73,11 @@ impl TestApp {
             .expect("a loopback port");
         let addr = listener.local_addr().expect("an address");
         let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+        let desk = tierline_desk::Desk::new(store.clone(), Default::default(), clock.clone());
         let mut state = AppState {
-            store: store.clone(),
+            desk,
             clock: clock.clone(),
             secure_cookies: false,
-            classifier: Default::default(),
             live: Default::default(),
             trusted_proxies: Default::default(),
         };

@@ -4,7 +4,7 @@
 use axum::extract::FromRequestParts;
 use axum::http::header::{AUTHORIZATION, COOKIE, HOST, ORIGIN};
 use axum::http::request::Parts;
-use tierline_store::Viewer;
+use tierline_desk::Viewer;
 
 use crate::{ApiError, AppState};
 
@@ -43,7 +43,7 @@ impl FromRequestParts<AppState> for Auth {
                 return Err(ApiError::Unauthorized);
             }
             let viewer = state
-                .store
+                .desk
                 .viewer_for_token(token.trim())
                 .await?
                 .ok_or(ApiError::Unauthorized)?;
@@ -52,7 +52,7 @@ impl FromRequestParts<AppState> for Auth {
         }
         let secret = session_cookie(parts).ok_or(ApiError::Unauthorized)?;
         let viewer = state
-            .store
+            .desk
             .viewer_for_session(&secret, state.clock.now())
             .await?
             .ok_or(ApiError::Unauthorized)?;

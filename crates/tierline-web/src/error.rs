@@ -7,7 +7,8 @@ use axum::extract::rejection::{BytesRejection, PathRejection, QueryRejection};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
-use tierline_store::{StoreError, UploadRefusal};
+use tierline_desk::{DeskError, StoreError, UploadRefusal};
+use tierline_domain::workflow::Refusal;
 
 /// A field-level problem.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
@@ -61,7 +62,7 @@ pub enum ApiError {
     PayloadTooLarge,
     /// Files over the customer's attachment quota (413) or upload rate (429).
     #[error("{0}")]
-    UploadRefused(tierline_store::UploadRefusal),
+    UploadRefused(tierline_desk::UploadRefusal),
     /// Not JSON.
     #[error("{0}")]
     UnsupportedMediaType(String),
@@ -213,6 +214,19 @@ impl From<StoreError> for ApiError {
             e @ (StoreError::Database(_) | StoreError::Migrate(_) | StoreError::Corrupt(_)) => {
                 ApiError::internal(e)
             }
+        }
+    }
+}
+
+impl From<DeskError> for ApiError {
+    fn from(e: DeskError) -> ApiError {
+        match e {
+            DeskError::Store(e) => e.into(),
+            DeskError::Refused(Refusal::Forbidden(why)) => ApiError::Forbidden(why.to_owned()),
+            DeskError::Refused(Refusal::Invalid { field, message }) => {
+                ApiError::field(field, message)
+            }
+            e @ DeskError::Classifier(_) => ApiError::internal(e),
         }
     }
 }

@@ -20,7 +20,7 @@ async fn healthz() -> axum::Json<Value> {
 
 /// The process answers and its database does too.
 async fn readyz(State(state): State<AppState>) -> Result<axum::Json<Value>, ApiError> {
-    if let Err(e) = state.store.ping().await {
+    if let Err(e) = state.desk.ping().await {
         tracing::warn!(error = %e, "database not ready");
         return Err(ApiError::Unavailable(
             "the database is not answering".to_owned(),

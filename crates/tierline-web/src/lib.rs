@@ -3,7 +3,6 @@
 
 mod api;
 mod auth;
-pub mod classifier;
 mod client;
 mod error;
 mod extract;
@@ -20,14 +19,14 @@ use std::sync::Arc;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
-use tierline_store::Store;
+use tierline_desk::Desk;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::trace::TraceLayer;
 
 pub use client::TrustedProxies;
 pub use error::ApiError;
-pub use tierline_store::{Clock, SystemClock};
+pub use tierline_desk::{Clock, SystemClock};
 
 /// The largest request body accepted: tickets carry text, attachments come separately.
 pub const BODY_LIMIT: usize = 1024 * 1024;
@@ -35,14 +34,12 @@ pub const BODY_LIMIT: usize = 1024 * 1024;
 /// What every handler shares.
 #[derive(Clone)]
 pub struct AppState {
-    /// The store.
-    pub store: Store,
+    /// The desk: every use case and read model, over the store.
+    pub desk: Desk,
     /// The clock.
     pub clock: Arc<dyn Clock>,
     /// Whether session cookies are marked `Secure` (served over HTTPS, directly or behind a proxy).
     pub secure_cookies: bool,
-    /// The request classifier.
-    pub classifier: Arc<classifier::ClassifierService>,
     /// Ticket changes for live pages.
     pub live: ui::Live,
     /// Reverse proxies whose forwarded client address is believed (none by default).
@@ -52,7 +49,7 @@ pub struct AppState {
 impl std::fmt::Debug for AppState {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("AppState")
-            .field("store", &self.store)
+            .field("desk", &self.desk)
             .finish_non_exhaustive()
     }
 }
@@ -90,7 +87,7 @@ pub async fn serve(
     // Live pages follow the database's change feed for as long as the server runs.
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
     let live = state.live.clone();
-    let store = state.store.clone();
+    let store = state.desk.clone();
     let follower = tokio::spawn(async move { live.follow(store, stop_rx).await });
     // The peer address is what sign-in rate limiting counts per client.
     let app = router(state).into_make_service_with_connect_info::<std::net::SocketAddr>();

@@ -58,7 +58,7 @@ pub async fn track(req: Request, next: Next) -> Response {
 }
 
 async fn render(State(state): State<AppState>) -> Result<Response, ApiError> {
-    let stats = state.store.stats(state.clock.now()).await?;
+    let stats = state.desk.stats(state.clock.now()).await?;
     // Every combination is set, so a group that empties reads 0 instead of its last value.
     for line in 1..=4_i64 {
         for class in 1..=6_i64 {

@@ -39,15 +39,9 @@ pub(crate) fn make_span<B>(request: &Request<B>) -> Span {
     span
 }
 
-/// Records the ticket a request is about, where the route does not name it (a ticket just
-/// created, say).
-pub(crate) fn record_ticket(id: i64) {
-    Span::current().record("ticket_id", id);
-}
-
 /// Records the organisation of the caller, when it is a customer's user.
-pub(crate) fn record_viewer(viewer: &tierline_store::Viewer) {
-    if viewer.role == tierline_store::Role::Customer
+pub(crate) fn record_viewer(viewer: &tierline_domain::workflow::Actor) {
+    if viewer.role == tierline_domain::workflow::Role::Customer
         && let Some(c) = viewer.customer_id
     {
         record_customer(c.0);

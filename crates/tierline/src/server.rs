@@ -89,21 +89,26 @@ pub async fn serve(
         };
         let runner =
             tierline_monitor::Runner::new(store.clone(), clock.clone(), Arc::new(checker), config);
-        Some(tokio::spawn(runner.run(stop_rx)))
+        Some(tokio::spawn(runner.run(stop_rx.clone())))
     };
+    let classifier = Arc::new(tierline_desk::ClassifierService::with_threshold(
+        classify_threshold,
+    ));
+    let desk = tierline_desk::Desk::new(store.clone(), classifier, clock.clone());
+    // Other nodes' corrections and rules, looked for every 30 s (a job's once jobs own it).
+    let refresher =
+        desk.spawn_classifier_refresher(std::time::Duration::from_secs(30), stop_rx.clone());
     let state = AppState {
-        store: store.clone(),
+        desk,
         clock,
         secure_cookies,
-        classifier: Arc::new(tierline_web::classifier::ClassifierService::with_threshold(
-            classify_threshold,
-        )),
         live: Default::default(),
         trusted_proxies,
     };
     let served = tierline_web::serve(listener, state, shutdown_signal()).await;
     let _ = stop_tx.send(true);
     let _ = timers.await;
+    let _ = refresher.await;
     if let Some(m) = monitors {
         let _ = m.await;
     }

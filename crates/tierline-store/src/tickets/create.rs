@@ -12,7 +12,8 @@ use crate::batch::{Arg, Batch};
 use crate::customers::non_empty;
 use crate::own_sql;
 use crate::time::to_db;
-use crate::{Role, Store, StoreError, Ticket, TicketId, Viewer};
+use crate::{Attachment, NewAttachment, Role, Store, StoreError, Ticket, TicketId, Viewer};
+use tierline_domain::workflow::CheckedFile;
 
 impl Store {
     /// Records a new request on line 1, with its clocks started at `opened_at` (or now).
@@ -35,6 +36,26 @@ impl Store {
         now: Timestamp,
         idempotency: Option<(&str, &str)>,
     ) -> Result<(Ticket, bool), StoreError> {
+        let (t, replayed, _) = self
+            .create_ticket_with_files(viewer, new, &[], now, idempotency)
+            .await?;
+        Ok((t, replayed))
+    }
+
+    /// Records a new request and its files in ONE transaction: a file refused (its size, name,
+    /// the customer's quota or rate) leaves no ticket, so a resubmit with good files makes
+    /// exactly one. The idempotency key works as in [`Store::create_ticket_once`]; a replay
+    /// stores no files again and returns none.
+    pub async fn create_ticket_with_files(
+        &self,
+        viewer: &Viewer,
+        new: NewTicket,
+        files: &[NewAttachment<'_>],
+        now: Timestamp,
+        idempotency: Option<(&str, &str)>,
+    ) -> Result<(Ticket, bool, Vec<Attachment>), StoreError> {
+        // Refused before anything is written: what needs no database.
+        let checked = Store::checked_files(viewer, files, now)?;
         if let Some((key, hash)) = idempotency {
             if key.is_empty() || key.len() > 255 || !key.bytes().all(|b| (0x21..0x7f).contains(&b))
             {
@@ -44,19 +65,22 @@ impl Store {
                 ));
             }
             if let Some(t) = self.replay(viewer, key, hash).await? {
-                return Ok((t, true));
+                return Ok((t, true, Vec::new()));
             }
         }
-        match self.insert_ticket(viewer, new, now, idempotency).await {
+        match self
+            .insert_ticket(viewer, new, checked, now, idempotency)
+            .await
+        {
             // Two requests with one key raced; the loser answers with the winner's ticket.
             Err(StoreError::Conflict(_)) if idempotency.is_some() => {
                 let (key, hash) = idempotency.unwrap_or_default();
                 self.replay(viewer, key, hash)
                     .await?
-                    .map(|t| (t, true))
+                    .map(|t| (t, true, Vec::new()))
                     .ok_or(StoreError::Conflict("an idempotency key"))
             }
-            other => other.map(|t| (t, false)),
+            other => other.map(|(t, a)| (t, false, a)),
         }
     }
 
@@ -90,9 +114,10 @@ impl Store {
         &self,
         viewer: &Viewer,
         new: NewTicket,
+        files: Vec<CheckedFile>,
         now: Timestamp,
         idempotency: Option<(&str, &str)>,
-    ) -> Result<Ticket, StoreError> {
+    ) -> Result<(Ticket, Vec<Attachment>), StoreError> {
         let customer_id = match (viewer.role, new.customer_id) {
             (Role::Customer, Some(c)) if Some(c) != viewer.customer_id => {
                 return Err(StoreError::invalid("customer_id", "no such customer"));
@@ -228,7 +253,12 @@ impl Store {
             ],
         );
         batch.run(self.backend(), &mut tx).await?;
+        let attachments = if files.is_empty() {
+            Vec::new()
+        } else {
+            self.store_files(&mut tx, viewer, &t, &files, now).await?
+        };
         tx.commit().await?;
-        Ok(t)
+        Ok((t, attachments))
     }
 }

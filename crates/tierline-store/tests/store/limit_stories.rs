@@ -149,6 +149,70 @@ pub async fn a_customers_uploads_are_bounded_by_an_hourly_rate(backend: Backend)
     assert_eq!(stored(&s, &d.agent, t).await, 150);
 }
 
+pub async fn a_new_request_and_its_files_are_kept_together_or_not_at_all(backend: Backend) {
+    let (_db, d) = desk(backend).await;
+    let s = d.store.clone().with_upload_limits(limits(100, 10_000));
+    let count = |s: Store, who: Viewer| async move {
+        s.tickets(
+            &who,
+            &TicketFilter {
+                limit: 200,
+                ..Default::default()
+            },
+            monday(),
+        )
+        .await
+        .unwrap()
+        .items
+        .len()
+    };
+    let before = count(s.clone(), d.agent.clone()).await;
+    let new = || NewTicket {
+        customer_id: None,
+        system_id: None,
+        subject: "The shop is down".into(),
+        description: "Screenshots attached.".into(),
+        channel: Channel::Portal,
+        class: Class::try_from(4).unwrap(),
+        opened_at: None,
+        individual_reaction: None,
+        individual_resolution: None,
+        auto_class: None,
+    };
+    // Over the quota, an empty file: refused, and no ticket is left behind.
+    let big = vec![b'x'; 150];
+    let refused = s
+        .create_ticket_with_files(&d.acme_user, new(), &[file(&big)], monday(), None)
+        .await;
+    assert!(
+        matches!(
+            refused,
+            Err(StoreError::UploadRefused(UploadRefusal::Quota { .. }))
+        ),
+        "{refused:?}"
+    );
+    assert!(matches!(
+        s.create_ticket_with_files(&d.acme_user, new(), &[file(b"")], monday(), None)
+            .await,
+        Err(StoreError::Invalid { field: "file", .. })
+    ));
+    assert_eq!(
+        count(s.clone(), d.agent.clone()).await,
+        before,
+        "no ticket kept"
+    );
+    // The resubmit with a good file makes exactly one ticket, with its file.
+    let (t, replayed, files) = s
+        .create_ticket_with_files(&d.acme_user, new(), &[file(b"log")], monday(), None)
+        .await
+        .unwrap();
+    assert!(!replayed);
+    assert_eq!(files.len(), 1);
+    assert_eq!(files[0].ticket_id, t.id);
+    assert_eq!(count(s.clone(), d.agent.clone()).await, before + 1);
+    assert_eq!(stored(&s, &d.agent, t.id).await, 3);
+}
+
 pub async fn concurrent_uploads_never_overshoot_the_quota(backend: Backend) {
     let (_db, d) = desk(backend).await;
     let mut tickets = Vec::new();

@@ -49,6 +49,7 @@ pub const ALL: &[(&str, Story)] = &[
     story!(a_customers_files_are_bounded_by_a_quota_whoever_uploads_them),
     story!(a_customers_uploads_are_bounded_by_an_hourly_rate),
     story!(concurrent_uploads_never_overshoot_the_quota),
+    story!(a_new_request_and_its_files_are_kept_together_or_not_at_all),
     story!(a_search_reads_its_first_32_words),
     story!(text_filters_sit_anywhere_among_the_others),
     story!(the_two_migration_trees_define_one_schema),

@@ -8,8 +8,9 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode, header};
 use serde::{Deserialize, Serialize};
+use tierline_desk::DeskError;
+use tierline_desk::{AlertOutcome, CustomerId, StoreError};
 use tierline_domain::alerts::{self, Alert, AlertError};
-use tierline_store::{AlertOutcome, CustomerId, StoreError};
 
 use crate::auth::Auth;
 use crate::extract::{ApiBytes, ApiPath, ApiQuery};
@@ -48,9 +49,9 @@ async fn customer(
     let secret = bearer
         .or_else(|| q.secret.clone())
         .ok_or(ApiError::Unauthorized)?;
-    match s.store.customer_by_alert_secret(&secret).await {
+    match s.desk.customer_by_alert_secret(&secret).await {
         Ok(c) => Ok(c),
-        Err(StoreError::NotFound) => Err(ApiError::Unauthorized),
+        Err(DeskError::Store(StoreError::NotFound)) => Err(ApiError::Unauthorized),
         Err(e) => Err(e.into()),
     }
 }
@@ -76,7 +77,7 @@ async fn receive(
     let mut out = Vec::with_capacity(parsed.len());
     for a in &parsed {
         out.push(
-            s.store
+            s.desk
                 .record_alert(customer, source, a, s.clock.now())
                 .await?,
         );
@@ -121,7 +122,7 @@ pub async fn rotate_secret(
     ApiPath(id): ApiPath<i64>,
 ) -> Result<(StatusCode, Json<AlertSecret>), ApiError> {
     let secret = s
-        .store
+        .desk
         .rotate_alert_secret(&v, CustomerId(id), s.clock.now())
         .await?;
     Ok((StatusCode::CREATED, Json(AlertSecret { secret })))

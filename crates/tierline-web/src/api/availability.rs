@@ -4,8 +4,8 @@ use axum::Json;
 use axum::extract::State;
 use jiff::civil::Date;
 use serde::Deserialize;
+use tierline_desk::{Availability, CustomerId, SystemId};
 use tierline_domain::availability::Period;
-use tierline_store::{Availability, CustomerId, SystemId};
 
 use crate::auth::Auth;
 use crate::extract::{ApiPath, ApiQuery};
@@ -66,8 +66,8 @@ pub async fn customer(
     let now = s.clock.now();
     let period = period_of(&q, now)?;
     let mut out = Vec::new();
-    for system in s.store.systems(&v, CustomerId(id)).await? {
-        out.push(s.store.availability(&v, system.id, period, now).await?);
+    for system in s.desk.systems(&v, CustomerId(id)).await? {
+        out.push(s.desk.availability(&v, system.id, period, now).await?);
     }
     Ok(Json(out))
 }
@@ -82,6 +82,6 @@ pub async fn availability(
     let now = s.clock.now();
     let period = period_of(&q, now)?;
     Ok(Json(
-        s.store.availability(&v, SystemId(id), period, now).await?,
+        s.desk.availability(&v, SystemId(id), period, now).await?,
     ))
 }

@@ -3,12 +3,12 @@
 use axum::Json;
 use axum::extract::State;
 use serde::Deserialize;
-use tierline_store::StoredRule;
+use tierline_desk::StoredRule;
 
 use crate::auth::Auth;
-use crate::classifier::{compile, shipped_rules};
 use crate::extract::ApiJson;
 use crate::{ApiError, AppState};
+use tierline_desk::classifier::{compile, shipped_rules};
 
 const PROBLEM: &str = "A problem: what is wrong, and with which field";
 
@@ -41,11 +41,7 @@ pub async fn classify(
             "only agents and administrators may do this".to_owned(),
         ));
     }
-    let c = s
-        .classifier
-        .get(&s.store)
-        .await?
-        .classify(&b.subject, &b.body);
+    let c = s.desk.classify_text(&b.subject, &b.body).await?;
     let language = serde_json::to_value(c.language)
         .ok()
         .and_then(|l| l.as_str().map(str::to_owned))
@@ -70,7 +66,7 @@ pub async fn rules(
         ));
     }
     Ok(Json(
-        s.store
+        s.desk
             .classifier_rules()
             .await?
             .unwrap_or_else(shipped_rules),
@@ -88,9 +84,8 @@ pub async fn set_rules(
     }
     let compiled =
         compile(&rules).map_err(|(i, e)| ApiError::field(&format!("rules[{i}]"), e.to_string()))?;
-    s.store
-        .set_classifier_rules(&v, &rules, s.clock.now())
+    s.desk
+        .set_classifier_rules(&v, &rules, compiled, s.clock.now())
         .await?;
-    s.classifier.set_rules(&s.store, compiled).await?;
     Ok(Json(rules))
 }

@@ -5,8 +5,8 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use jiff::civil::Date;
 use serde::Deserialize;
+use tierline_desk::{ContractVersion, ContractVersionId, Customer, CustomerId, System};
 use tierline_domain::contract::ContractTerms;
-use tierline_store::{ContractVersion, ContractVersionId, Customer, CustomerId, System};
 
 use crate::auth::Auth;
 use crate::extract::{ApiJson, ApiPath};
@@ -24,7 +24,7 @@ pub async fn list(
     State(s): State<AppState>,
     Auth(v): Auth,
 ) -> Result<Json<Vec<Customer>>, ApiError> {
-    Ok(Json(s.store.customers(&v).await?))
+    Ok(Json(s.desk.customers(&v).await?))
 }
 
 #[utoipa::path(post, path = "/api/v1/customers", tag = "customers", summary = "Record a customer (administrators)", request_body = NewCustomer, responses((status = 201, description = "Done", body = Customer), (status = "4XX", description = "A problem: what is wrong, and with which field", body = crate::error::Problem, content_type = "application/problem+json")), security(("bearer" = [])))]
@@ -36,7 +36,7 @@ pub async fn create(
     Ok((
         StatusCode::CREATED,
         Json(
-            s.store
+            s.desk
                 .create_customer(&v, &body.name, s.clock.now())
                 .await?,
         ),
@@ -49,7 +49,7 @@ pub async fn get(
     Auth(v): Auth,
     ApiPath(id): ApiPath<i64>,
 ) -> Result<Json<Customer>, ApiError> {
-    Ok(Json(s.store.customer(&v, CustomerId(id)).await?))
+    Ok(Json(s.desk.customer(&v, CustomerId(id)).await?))
 }
 
 #[derive(Deserialize, utoipa::ToSchema)]
@@ -68,7 +68,7 @@ pub async fn systems(
     Auth(v): Auth,
     ApiPath(id): ApiPath<i64>,
 ) -> Result<Json<Vec<System>>, ApiError> {
-    Ok(Json(s.store.systems(&v, CustomerId(id)).await?))
+    Ok(Json(s.desk.systems(&v, CustomerId(id)).await?))
 }
 
 #[utoipa::path(post, path = "/api/v1/customers/{id}/systems", tag = "customers", summary = "Record a system (administrators)", request_body = NewSystem, params(("id" = i64, Path, description = "Customer id")), responses((status = 201, description = "Done", body = System), (status = "4XX", description = "A problem: what is wrong, and with which field", body = crate::error::Problem, content_type = "application/problem+json")), security(("bearer" = [])))]
@@ -79,7 +79,7 @@ pub async fn create_system(
     ApiJson(body): ApiJson<NewSystem>,
 ) -> Result<(StatusCode, Json<System>), ApiError> {
     let system = s
-        .store
+        .desk
         .create_system(
             &v,
             CustomerId(id),
@@ -105,7 +105,7 @@ pub async fn contracts(
     Auth(v): Auth,
     ApiPath(id): ApiPath<i64>,
 ) -> Result<Json<Vec<ContractVersion>>, ApiError> {
-    Ok(Json(s.store.contract_versions(&v, CustomerId(id)).await?))
+    Ok(Json(s.desk.contract_versions(&v, CustomerId(id)).await?))
 }
 
 #[utoipa::path(post, path = "/api/v1/customers/{id}/contracts", tag = "contracts", summary = "Add a contract version, in force from a date (administrators)", request_body = NewContract, params(("id" = i64, Path, description = "Customer id")), responses((status = 201, description = "Done", body = ContractVersion), (status = "4XX", description = "A problem: what is wrong, and with which field", body = crate::error::Problem, content_type = "application/problem+json")), security(("bearer" = [])))]
@@ -116,7 +116,7 @@ pub async fn create_contract(
     ApiJson(body): ApiJson<NewContract>,
 ) -> Result<(StatusCode, Json<ContractVersion>), ApiError> {
     let version = s
-        .store
+        .desk
         .create_contract_version(
             &v,
             CustomerId(id),
@@ -135,7 +135,7 @@ pub async fn contract(
     ApiPath(id): ApiPath<i64>,
 ) -> Result<Json<ContractVersion>, ApiError> {
     Ok(Json(
-        s.store.contract_version(&v, ContractVersionId(id)).await?,
+        s.desk.contract_version(&v, ContractVersionId(id)).await?,
     ))
 }
 
@@ -147,19 +147,17 @@ pub struct MonthQuery {
     month: Option<Date>,
 }
 
-#[utoipa::path(get, path = "/api/v1/customers/{id}/consultation", tag = "contracts", summary = "Consultation hours used of the month's budget", params(("id" = i64, Path, description = "Customer id"), MonthQuery), responses((status = 200, description = "Done", body = tierline_store::ConsultationUsage), (status = "4XX", description = "A problem: what is wrong, and with which field", body = crate::error::Problem, content_type = "application/problem+json")), security(("bearer" = [])))]
+#[utoipa::path(get, path = "/api/v1/customers/{id}/consultation", tag = "contracts", summary = "Consultation hours used of the month's budget", params(("id" = i64, Path, description = "Customer id"), MonthQuery), responses((status = 200, description = "Done", body = tierline_desk::ConsultationUsage), (status = "4XX", description = "A problem: what is wrong, and with which field", body = crate::error::Problem, content_type = "application/problem+json")), security(("bearer" = [])))]
 pub async fn consultation(
     State(s): State<AppState>,
     Auth(v): Auth,
     ApiPath(id): ApiPath<i64>,
     crate::extract::ApiQuery(q): crate::extract::ApiQuery<MonthQuery>,
-) -> Result<Json<tierline_store::ConsultationUsage>, ApiError> {
+) -> Result<Json<tierline_desk::ConsultationUsage>, ApiError> {
     let month = q
         .month
         .unwrap_or_else(|| s.clock.now().to_zoned(jiff::tz::TimeZone::UTC).date());
     Ok(Json(
-        s.store
-            .consultation_usage(&v, CustomerId(id), month)
-            .await?,
+        s.desk.consultation_usage(&v, CustomerId(id), month).await?,
     ))
 }

@@ -4,7 +4,7 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 use serde::Deserialize;
-use tierline_store::{Group, Ticket, TicketId, UserId};
+use tierline_desk::{Group, Ticket, TicketId, UserId};
 
 use crate::auth::Auth;
 use crate::extract::{ApiJson, ApiPath};
@@ -33,7 +33,7 @@ pub struct GroupBody {
 
 #[utoipa::path(get, path = "/api/v1/groups", tag = "users", summary = "Groups of agents (staff)", responses((status = 200, description = "Done", body = Vec<Group>), (status = "4XX", description = PROBLEM, body = crate::error::Problem, content_type = "application/problem+json")), security(("bearer" = [])))]
 pub async fn list(State(s): State<AppState>, Auth(v): Auth) -> Result<Json<Vec<Group>>, ApiError> {
-    Ok(Json(s.store.groups(&v).await?))
+    Ok(Json(s.desk.groups(&v).await?))
 }
 
 #[utoipa::path(post, path = "/api/v1/groups", tag = "users", summary = "Create a group (administrators)", request_body = NewGroup, responses((status = 201, description = "Created", body = Group), (status = "4XX", description = PROBLEM, body = crate::error::Problem, content_type = "application/problem+json")), security(("bearer" = [])))]
@@ -44,7 +44,7 @@ pub async fn create(
 ) -> Result<(StatusCode, Json<Group>), ApiError> {
     Ok((
         StatusCode::CREATED,
-        Json(s.store.create_group(&v, &b.name, s.clock.now()).await?),
+        Json(s.desk.create_group(&v, &b.name, s.clock.now()).await?),
     ))
 }
 
@@ -56,7 +56,7 @@ pub async fn add_member(
     ApiJson(b): ApiJson<NewMember>,
 ) -> Result<Json<Group>, ApiError> {
     Ok(Json(
-        s.store
+        s.desk
             .add_group_member(&v, id, b.user_id, s.clock.now())
             .await?,
     ))
@@ -70,8 +70,14 @@ pub async fn assign(
     ApiJson(b): ApiJson<GroupBody>,
 ) -> Result<Json<Ticket>, ApiError> {
     Ok(Json(
-        s.store
-            .assign_group(&v, TicketId(id), b.group_id, s.clock.now())
-            .await?,
+        s.desk
+            .change(
+                &v,
+                TicketId(id),
+                tierline_desk::Command::Group { group: b.group_id },
+                s.clock.now(),
+            )
+            .await?
+            .ticket,
     ))
 }

@@ -14,6 +14,6 @@ pub async fn ping(
     State(s): State<AppState>,
     ApiPath(secret): ApiPath<String>,
 ) -> Result<StatusCode, ApiError> {
-    s.store.heartbeat(&secret, s.clock.now()).await?;
+    s.desk.heartbeat(&secret, s.clock.now()).await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -3,7 +3,7 @@
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
-use tierline_store::{
+use tierline_desk::{
     CreatedMonitor, Incident, MaintenanceWindow, Monitor, MonitorId, MonitorSettings,
     NewMaintenance, SystemId,
 };
@@ -18,7 +18,7 @@ pub async fn list(
     Auth(v): Auth,
     ApiPath(id): ApiPath<i64>,
 ) -> Result<Json<Vec<Monitor>>, ApiError> {
-    Ok(Json(s.store.monitors(&v, SystemId(id)).await?))
+    Ok(Json(s.desk.monitors(&v, SystemId(id)).await?))
 }
 
 #[utoipa::path(post, path = "/api/v1/systems/{id}/monitors", tag = "monitoring", summary = "Add a monitor to a system (staff); a heartbeat's secret is shown this once; only administrators may set `allow_private_targets`", request_body = MonitorSettings, params(("id" = i64, Path, description = "System id")), responses((status = 201, description = "Created", body = CreatedMonitor), (status = "4XX", description = "A problem: what is wrong, and with which field", body = crate::error::Problem, content_type = "application/problem+json")), security(("bearer" = [])))]
@@ -29,7 +29,7 @@ pub async fn create(
     ApiJson(body): ApiJson<MonitorSettings>,
 ) -> Result<(StatusCode, Json<CreatedMonitor>), ApiError> {
     let created = s
-        .store
+        .desk
         .create_monitor(&v, SystemId(id), body, s.clock.now())
         .await?;
     Ok((StatusCode::CREATED, Json(created)))
@@ -41,7 +41,7 @@ pub async fn get(
     Auth(v): Auth,
     ApiPath(id): ApiPath<i64>,
 ) -> Result<Json<Monitor>, ApiError> {
-    Ok(Json(s.store.monitor(&v, MonitorId(id)).await?))
+    Ok(Json(s.desk.monitor(&v, MonitorId(id)).await?))
 }
 
 #[utoipa::path(put, path = "/api/v1/monitors/{id}", tag = "monitoring", summary = "Change a monitor's settings (staff); `enabled: false` pauses it; a new target clears `allow_private_targets` unless an administrator sets it", request_body = MonitorSettings, params(("id" = i64, Path, description = "Monitor id")), responses((status = 200, description = "Done", body = Monitor), (status = "4XX", description = "A problem: what is wrong, and with which field", body = crate::error::Problem, content_type = "application/problem+json")), security(("bearer" = [])))]
@@ -52,7 +52,7 @@ pub async fn update(
     ApiJson(body): ApiJson<MonitorSettings>,
 ) -> Result<Json<Monitor>, ApiError> {
     Ok(Json(
-        s.store
+        s.desk
             .update_monitor(&v, MonitorId(id), body, s.clock.now())
             .await?,
     ))
@@ -64,7 +64,7 @@ pub async fn maintenance(
     Auth(v): Auth,
     ApiPath(id): ApiPath<i64>,
 ) -> Result<Json<Vec<MaintenanceWindow>>, ApiError> {
-    Ok(Json(s.store.maintenance_windows(&v, SystemId(id)).await?))
+    Ok(Json(s.desk.maintenance_windows(&v, SystemId(id)).await?))
 }
 
 #[utoipa::path(post, path = "/api/v1/systems/{id}/maintenance", tag = "monitoring", summary = "Plan a maintenance window, one-off or weekly (staff)", request_body = NewMaintenance, params(("id" = i64, Path, description = "System id")), responses((status = 201, description = "Created", body = MaintenanceWindow), (status = "4XX", description = "A problem: what is wrong, and with which field", body = crate::error::Problem, content_type = "application/problem+json")), security(("bearer" = [])))]
@@ -75,7 +75,7 @@ pub async fn create_maintenance(
     ApiJson(body): ApiJson<NewMaintenance>,
 ) -> Result<(StatusCode, Json<MaintenanceWindow>), ApiError> {
     let w = s
-        .store
+        .desk
         .create_maintenance(&v, SystemId(id), body, s.clock.now())
         .await?;
     Ok((StatusCode::CREATED, Json(w)))
@@ -87,7 +87,7 @@ pub async fn delete_maintenance(
     Auth(v): Auth,
     ApiPath(id): ApiPath<i64>,
 ) -> Result<StatusCode, ApiError> {
-    s.store.delete_maintenance(&v, id, s.clock.now()).await?;
+    s.desk.delete_maintenance(&v, id, s.clock.now()).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -97,5 +97,5 @@ pub async fn incidents(
     Auth(v): Auth,
     ApiPath(id): ApiPath<i64>,
 ) -> Result<Json<Vec<Incident>>, ApiError> {
-    Ok(Json(s.store.incidents(&v, SystemId(id)).await?))
+    Ok(Json(s.desk.incidents(&v, SystemId(id)).await?))
 }

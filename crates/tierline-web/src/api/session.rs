@@ -8,7 +8,7 @@ use axum::http::{HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
-use tierline_store::User;
+use tierline_desk::User;
 
 use crate::auth::{SESSION_COOKIE, session_cookie};
 use crate::client::ClientIp;
@@ -45,14 +45,11 @@ pub async fn sign_in(
     ApiJson(b): ApiJson<SignIn>,
 ) -> Result<Response, ApiError> {
     let session = s
-        .store
+        .desk
         .sign_in(&b.email, &b.password, &client.to_string(), s.clock.now())
         .await?;
-    let user = s
-        .store
-        .user(&session.viewer, session.viewer.user_id)
-        .await?;
-    let max_age = tierline_store::SESSION_LIFETIME.as_secs();
+    let user = s.desk.user(&session.viewer, session.viewer.user_id).await?;
+    let max_age = tierline_desk::SESSION_LIFETIME.as_secs();
     let mut response = (
         StatusCode::CREATED,
         Json(SignedIn {
@@ -71,7 +68,7 @@ pub async fn sign_in(
 #[utoipa::path(delete, path = "/api/v1/session", tag = "session", summary = "Sign out: the session ends and the cookie is cleared", responses((status = 204, description = "Signed out")))]
 pub async fn sign_out(State(s): State<AppState>, parts: Parts) -> Result<Response, ApiError> {
     if let Some(secret) = session_cookie(&parts) {
-        s.store.sign_out(&secret, s.clock.now()).await?;
+        s.desk.sign_out(&secret, s.clock.now()).await?;
     }
     let mut response = StatusCode::NO_CONTENT.into_response();
     response

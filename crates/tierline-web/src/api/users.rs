@@ -4,8 +4,8 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
+use tierline_desk::{CustomerId, NewUser, Role, TokenId, TokenInfo, User, UserId};
 use tierline_domain::ticket::Line;
-use tierline_store::{CustomerId, NewUser, Role, TokenId, TokenInfo, User, UserId};
 
 use crate::auth::Auth;
 use crate::client::ClientIp;
@@ -14,7 +14,7 @@ use crate::{ApiError, AppState};
 
 #[utoipa::path(get, path = "/api/v1/me", tag = "users", summary = "The caller", responses((status = 200, description = "Done", body = User), (status = "4XX", description = "A problem: what is wrong, and with which field", body = crate::error::Problem, content_type = "application/problem+json")), security(("bearer" = [])))]
 pub async fn me(State(s): State<AppState>, Auth(v): Auth) -> Result<Json<User>, ApiError> {
-    Ok(Json(s.store.user(&v, v.user_id).await?))
+    Ok(Json(s.desk.user(&v, v.user_id).await?))
 }
 
 /// A new password for the caller, with the current one.
@@ -36,7 +36,7 @@ pub async fn change_password(
     ApiJson(b): ApiJson<PasswordChange>,
 ) -> Result<StatusCode, ApiError> {
     let keep = crate::auth::cookie(&headers, crate::auth::SESSION_COOKIE);
-    s.store
+    s.desk
         .change_own_password(
             &v,
             &b.current_password,
@@ -51,7 +51,7 @@ pub async fn change_password(
 
 #[utoipa::path(get, path = "/api/v1/users", tag = "users", summary = "Users the caller may see", responses((status = 200, description = "Done", body = Vec<User>), (status = "4XX", description = "A problem: what is wrong, and with which field", body = crate::error::Problem, content_type = "application/problem+json")), security(("bearer" = [])))]
 pub async fn list(State(s): State<AppState>, Auth(v): Auth) -> Result<Json<Vec<User>>, ApiError> {
-    Ok(Json(s.store.users(&v).await?))
+    Ok(Json(s.desk.users(&v).await?))
 }
 
 #[utoipa::path(get, path = "/api/v1/users/{id}", tag = "users", summary = "One user", params(("id" = i64, Path, description = "User id")), responses((status = 200, description = "Done", body = User), (status = "4XX", description = "A problem: what is wrong, and with which field", body = crate::error::Problem, content_type = "application/problem+json")), security(("bearer" = [])))]
@@ -60,7 +60,7 @@ pub async fn get(
     Auth(v): Auth,
     ApiPath(id): ApiPath<i64>,
 ) -> Result<Json<User>, ApiError> {
-    Ok(Json(s.store.user(&v, UserId(id)).await?))
+    Ok(Json(s.desk.user(&v, UserId(id)).await?))
 }
 
 #[derive(Deserialize, utoipa::ToSchema)]
@@ -97,7 +97,7 @@ pub async fn create(
     };
     Ok((
         StatusCode::CREATED,
-        Json(s.store.create_user(Some(&v), new, s.clock.now()).await?),
+        Json(s.desk.create_user(Some(&v), new, s.clock.now()).await?),
     ))
 }
 
@@ -107,7 +107,7 @@ pub async fn tokens(
     Auth(v): Auth,
     ApiPath(id): ApiPath<i64>,
 ) -> Result<Json<Vec<TokenInfo>>, ApiError> {
-    Ok(Json(s.store.tokens(&v, UserId(id)).await?))
+    Ok(Json(s.desk.tokens(&v, UserId(id)).await?))
 }
 
 #[derive(Deserialize, utoipa::ToSchema)]
@@ -133,7 +133,7 @@ pub async fn create_token(
     ApiJson(b): ApiJson<NewToken>,
 ) -> Result<(StatusCode, Json<CreatedToken>), ApiError> {
     let (info, token) = s
-        .store
+        .desk
         .create_token(Some(&v), UserId(id), &b.name, s.clock.now())
         .await?;
     Ok((StatusCode::CREATED, Json(CreatedToken { info, token })))
@@ -145,7 +145,7 @@ pub async fn revoke_token(
     Auth(v): Auth,
     ApiPath(id): ApiPath<i64>,
 ) -> Result<StatusCode, ApiError> {
-    s.store.revoke_token(&v, TokenId(id), s.clock.now()).await?;
+    s.desk.revoke_token(&v, TokenId(id), s.clock.now()).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -174,7 +174,7 @@ pub async fn update(
     headers: axum::http::HeaderMap,
     ApiJson(b): ApiJson<UserPatch>,
 ) -> Result<Json<User>, ApiError> {
-    let change = tierline_store::UserChange {
+    let change = tierline_desk::UserChange {
         name: b.name,
         lines: b.lines,
         disabled: b.disabled,
@@ -182,7 +182,7 @@ pub async fn update(
         keep_session: crate::auth::cookie(&headers, crate::auth::SESSION_COOKIE),
     };
     Ok(Json(
-        s.store
+        s.desk
             .update_user(&v, UserId(id), change, s.clock.now())
             .await?,
     ))

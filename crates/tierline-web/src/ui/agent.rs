@@ -8,9 +8,9 @@ use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use jiff::Timestamp;
 use serde::Deserialize;
+use tierline_desk::{Role, Ticket, TicketFilter, Viewer};
 use tierline_domain::Class;
 use tierline_domain::ticket::{Line, Status};
-use tierline_store::{Role, Ticket, TicketFilter, Viewer};
 
 use super::ctx::Ctx;
 use super::form::opt;
@@ -27,7 +27,7 @@ pub struct Tab {
     pub label: String,
 }
 
-fn tabs(ctx: &Ctx, v: &Viewer, groups: &[tierline_store::Group]) -> Vec<Tab> {
+fn tabs(ctx: &Ctx, v: &Viewer, groups: &[tierline_desk::Group]) -> Vec<Tab> {
     let lines: Vec<u8> = match v.role {
         Role::Admin => vec![1, 2, 3, 4],
         Role::Vendor => vec![4],
@@ -102,14 +102,14 @@ async fn names(
     v: &Viewer,
 ) -> Result<(HashMap<i64, String>, HashMap<i64, String>), PageError> {
     let customers = s
-        .store
+        .desk
         .customers(v)
         .await?
         .into_iter()
         .map(|c| (c.id.0, c.name))
         .collect();
     let users = if v.is_staff() {
-        s.store
+        s.desk
             .users(v)
             .await?
             .into_iter()
@@ -130,10 +130,10 @@ pub async fn rows_for(
     tickets: &[Ticket],
 ) -> Result<Vec<Row>, PageError> {
     let now = s.clock.now();
-    let clocks = s.store.clocks_of(tickets, now).await?;
+    let clocks = s.desk.clocks_of(tickets, now).await?;
     let mut zones = Vec::with_capacity(tickets.len());
     for t in tickets {
-        let c = s.store.contract_by_id(t.contract_version_id).await?;
+        let c = s.desk.contract_by_id(t.contract_version_id).await?;
         zones.push(c.calendar().tz().clone());
     }
     let (customers, users) = names(s, v).await?;
@@ -174,7 +174,7 @@ pub async fn home() -> Response {
 async fn queue_data(s: &AppState, ctx: &Ctx, view: &str) -> Result<(Vec<Row>, bool), PageError> {
     let v = ctx.staff()?;
     let filter = filter_for(view, v)?;
-    let page = s.store.tickets(v, &filter, s.clock.now()).await?;
+    let page = s.desk.tickets(v, &filter, s.clock.now()).await?;
     let rows = rows_for(s, ctx, v, &page.items).await?;
     Ok((rows, page.has_more))
 }
@@ -188,7 +188,7 @@ pub async fn queue(
     let current = q.view.unwrap_or_else(|| default_view(&v));
     let (rows, has_more) = queue_data(&s, &ctx, &current).await?;
     let groups = if v.is_staff() {
-        s.store.groups(&v).await?
+        s.desk.groups(&v).await?
     } else {
         Vec::new()
     };
@@ -294,8 +294,7 @@ pub async fn search(
     .any(|f| opt(f).is_some());
     let mut filter = TicketFilter {
         text: opt(&q.q).map(str::to_owned),
-        customer_id: parse_num::<i64>("customer", opt(&q.customer))?
-            .map(tierline_store::CustomerId),
+        customer_id: parse_num::<i64>("customer", opt(&q.customer))?.map(tierline_desk::CustomerId),
         class: parse_num::<Class>("class", opt(&q.class))?,
         line: parse_num::<Line>("line", opt(&q.line))?,
         status: match opt(&q.status) {
@@ -315,13 +314,13 @@ pub async fn search(
         filter.limit = 1;
     }
     let (rows, has_more) = if searched {
-        let page = s.store.tickets(&v, &filter, s.clock.now()).await?;
+        let page = s.desk.tickets(&v, &filter, s.clock.now()).await?;
         (rows_for(&s, &ctx, &v, &page.items).await?, page.has_more)
     } else {
         (Vec::new(), false)
     };
     let customers = s
-        .store
+        .desk
         .customers(&v)
         .await?
         .into_iter()
@@ -369,10 +368,10 @@ struct NewTicketPage {
 /// A request taken by phone, typed in by an agent.
 pub async fn new_ticket(State(s): State<AppState>, ctx: Ctx) -> Result<Response, PageError> {
     let v = ctx.desk()?.clone();
-    let list = s.store.customers(&v).await?;
+    let list = s.desk.customers(&v).await?;
     let mut systems = Vec::new();
     for c in &list {
-        for sys in s.store.systems(&v, c.id).await? {
+        for sys in s.desk.systems(&v, c.id).await? {
             systems.push((c.id.0, sys.id.0, sys.name));
         }
     }
@@ -412,7 +411,7 @@ pub async fn create_ticket(
         .parse::<i64>()
         .map_err(|_| ApiError::field("customer", "choose a customer"))?;
     let system_id = match opt(&f.system) {
-        Some(sys) => Some(tierline_store::SystemId(
+        Some(sys) => Some(tierline_desk::SystemId(
             sys.parse()
                 .map_err(|_| ApiError::field("system", "is not a system"))?,
         )),
@@ -431,34 +430,15 @@ pub async fn create_ticket(
         }
         None => None,
     };
-    let (class, auto_class) = match parse_num::<Class>("class", opt(&f.class))? {
-        Some(c) => (c, None),
-        None => {
-            let auto = s
-                .classifier
-                .classify(&s.store, &f.subject, &f.description)
-                .await?;
-            (auto.class, Some(auto))
-        }
-    };
-    let t = s
-        .store
-        .create_ticket(
-            &v,
-            tierline_store::NewTicket {
-                customer_id: Some(tierline_store::CustomerId(customer)),
-                system_id,
-                subject: f.subject,
-                description: f.description,
-                channel: tierline_domain::ticket::Channel::Phone,
-                class,
-                opened_at,
-                individual_reaction: None,
-                individual_resolution: None,
-                auto_class,
-            },
-            s.clock.now(),
-        )
-        .await?;
+    let mut new = tierline_desk::NewRequest::new(
+        tierline_domain::ticket::Channel::Phone,
+        f.subject,
+        f.description,
+    );
+    new.customer_id = Some(tierline_desk::CustomerId(customer));
+    new.system_id = system_id;
+    new.class = parse_num::<Class>("class", opt(&f.class))?;
+    new.opened_at = opened_at;
+    let t = s.desk.open_request(&v, new, s.clock.now()).await?.ticket;
     Ok(Redirect::to(&format!("/agent/tickets/{}", t.id)).into_response())
 }

@@ -7,8 +7,8 @@ use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use jiff::civil::Date;
 use serde::Deserialize;
+use tierline_desk::{CustomerId, Role};
 use tierline_domain::availability::Period;
-use tierline_store::{CustomerId, Role};
 
 use super::ctx::Ctx;
 use super::view::{self, duration};
@@ -95,7 +95,7 @@ pub async fn page(
         return Err(PageError(ApiError::NotFound));
     }
     let now = s.clock.now();
-    let customer = s.store.customer(&v, CustomerId(id)).await?;
+    let customer = s.desk.customer(&v, CustomerId(id)).await?;
     let first: Date = match q.month.as_deref().map(str::trim).filter(|m| !m.is_empty()) {
         Some(m) => format!("{m}-01")
             .parse()
@@ -110,13 +110,13 @@ pub async fn page(
         .checked_add(jiff::Span::new().months(1))
         .map_or_else(|_| month_of(first), month_of);
     let mut systems = Vec::new();
-    for system in s.store.systems(&v, customer.id).await? {
+    for system in s.desk.systems(&v, customer.id).await? {
         let a = s
-            .store
+            .desk
             .availability(&v, system.id, Period::Month(first), now)
             .await?;
         let year = s
-            .store
+            .desk
             .availability(&v, system.id, Period::Year(first), now)
             .await?;
         let days = a
@@ -142,7 +142,7 @@ pub async fn page(
             })
             .collect();
         let incidents = s
-            .store
+            .desk
             .incidents(&v, system.id)
             .await?
             .into_iter()

@@ -12,7 +12,7 @@ use axum::http::{HeaderMap, HeaderValue};
 use axum::response::{IntoResponse, Response};
 use jiff::tz::TimeZone;
 use sha2::{Digest, Sha256};
-use tierline_store::{Role, Viewer};
+use tierline_desk::{Role, Viewer};
 
 use super::i18n::{Lang, Tr};
 use crate::auth::{cookie, same_origin, session_cookie};
@@ -70,11 +70,11 @@ impl FromRequestParts<AppState> for Ctx {
         let now = s.clock.now();
         let session = session_cookie(parts);
         let viewer = match &session {
-            Some(secret) => s.store.viewer_for_session(secret, now).await?,
+            Some(secret) => s.desk.viewer_for_session(secret, now).await?,
             None => None,
         };
         let (user_name, prefs) = match &viewer {
-            Some(v) => s.store.name_and_prefs(v.user_id).await?,
+            Some(v) => s.desk.name_and_prefs(v.user_id).await?,
             None => Default::default(),
         };
         let lang = prefs

@@ -223,3 +223,16 @@ impl Fields {
         self.one(key).is_some()
     }
 }
+
+/// Uploaded files as the desk takes them.
+pub fn new_files(files: Vec<Upload>, public: bool) -> Vec<tierline_desk::NewFile> {
+    files
+        .into_iter()
+        .map(|f| tierline_desk::NewFile {
+            file_name: f.name,
+            content_type: f.content_type,
+            bytes: f.bytes.to_vec(),
+            public,
+        })
+        .collect()
+}

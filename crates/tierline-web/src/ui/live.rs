@@ -8,7 +8,7 @@ use std::time::Duration;
 use axum::extract::State;
 use axum::response::sse::{Event, KeepAlive, Sse};
 use futures_util::stream::Stream;
-use tierline_store::{Role, Store, TicketChange};
+use tierline_desk::{Desk, Role, TicketChange};
 use tokio::sync::broadcast;
 
 use super::ctx::Ctx;
@@ -31,7 +31,7 @@ impl Default for Live {
 
 impl Live {
     /// Follows the change feed until `stop` resolves.
-    pub async fn follow(&self, store: Store, mut stop: tokio::sync::watch::Receiver<bool>) {
+    pub async fn follow(&self, desk: Desk, mut stop: tokio::sync::watch::Receiver<bool>) {
         // The newest id passed on, and the ids passed on near it. On PostgreSQL an id is taken
         // when its transaction starts, so a lower one can commit after a higher one was read:
         // each read looks back a little and skips what it already sent.
@@ -50,7 +50,7 @@ impl Live {
             }
             let after = match cursor {
                 Some(c) => c,
-                None => match start(&store).await {
+                None => match start(&desk).await {
                     Ok((c, already)) => {
                         // What was committed before anyone watched is not news: the page
                         // that subscribed was rendered after it.
@@ -64,7 +64,7 @@ impl Live {
                     }
                 },
             };
-            match store.changes_since(after - LOOK_BACK, 500).await {
+            match desk.changes_since(after - LOOK_BACK, 500).await {
                 Ok(changes) => {
                     for c in changes {
                         if c.event_id <= after - LOOK_BACK || !sent.insert(c.event_id) {
@@ -90,10 +90,10 @@ const LOOK_BACK: i64 = 200;
 /// Where a follower starts: the newest id, and the ids of the look-back window already
 /// committed, so the first read passes on only what commits from now on.
 async fn start(
-    store: &Store,
-) -> Result<(i64, std::collections::BTreeSet<i64>), tierline_store::StoreError> {
-    let newest = store.last_event_id().await?;
-    let already = store
+    desk: &Desk,
+) -> Result<(i64, std::collections::BTreeSet<i64>), tierline_desk::DeskError> {
+    let newest = desk.last_event_id().await?;
+    let already = desk
         .changes_since(newest - LOOK_BACK, 500)
         .await?
         .into_iter()

@@ -32,7 +32,7 @@ use crate::AppState;
 use crate::error::PageFailure;
 
 /// The largest new request from the portal, attachments included.
-const NEW_REQUEST_LIMIT: usize = 4 * tierline_store::MAX_ATTACHMENT_BYTES;
+const NEW_REQUEST_LIMIT: usize = 4 * tierline_desk::MAX_ATTACHMENT_BYTES;
 
 pub fn routes() -> Router<AppState> {
     Router::new()

@@ -7,10 +7,10 @@ use axum::extract::{Path, State};
 use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
+use tierline_desk::{Monitor, MonitorId, SystemId};
 use tierline_domain::checks::CheckSpec;
 use tierline_domain::monitor::Health;
 use tierline_domain::reach::AddressClass;
-use tierline_store::{Monitor, MonitorId, SystemId};
 
 use super::ctx::Ctx;
 use super::form::PageForm;
@@ -96,8 +96,8 @@ pub async fn page(
     Path(id): Path<i64>,
 ) -> Result<Response, PageError> {
     let v = ctx.admin()?.clone();
-    let system = s.store.visible_system(&v, SystemId(id)).await?;
-    let monitors = s.store.monitors(&v, system.id).await?;
+    let system = s.desk.visible_system(&v, SystemId(id)).await?;
+    let monitors = s.desk.monitors(&v, system.id).await?;
     let page = MonitorsPage {
         customer_id: system.customer_id.0,
         system: system.name,
@@ -127,7 +127,7 @@ pub async fn set_private_targets(
     ctx.check(&headers, Some(&f.csrf))?;
     let v = ctx.admin()?;
     let m = s
-        .store
+        .desk
         .set_monitor_private_targets(
             v,
             MonitorId(id),

@@ -8,11 +8,12 @@ use axum::extract::{Multipart, Path, State};
 use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
+use tierline_desk::{Command, DeskError, NewRequest, StoreError, System, TicketFilter};
 use tierline_domain::ticket::{Channel, Status};
-use tierline_store::{NewAttachment, NewTicket, System, TicketFilter, TicketId};
+use tierline_domain::workflow::Refusal;
 
 use super::ctx::Ctx;
-use super::form::{Fields, PageForm, opt};
+use super::form::{Fields, PageForm, new_files, opt};
 use super::ticket::{Shown, shown};
 use super::view::{self, Row};
 use crate::error::PageError;
@@ -32,7 +33,7 @@ pub async fn list(State(s): State<AppState>, ctx: Ctx) -> Result<Response, PageE
         return Ok(Redirect::to("/agent/queue").into_response());
     }
     let page = s
-        .store
+        .desk
         .tickets(
             &v,
             &TicketFilter {
@@ -64,7 +65,7 @@ struct NewPage {
 async fn customer_systems(s: &AppState, ctx: &Ctx) -> Result<Vec<System>, PageError> {
     let v = ctx.viewer()?;
     match v.customer_id {
-        Some(c) if ctx.is_customer() => Ok(s.store.systems(v, c).await?),
+        Some(c) if ctx.is_customer() => Ok(s.desk.systems(v, c).await?),
         _ => Err(PageError(ApiError::NotFound)),
     }
 }
@@ -88,55 +89,35 @@ pub async fn create(
     form: Multipart,
 ) -> Result<Response, PageError> {
     let v = ctx.viewer()?.clone();
-    let fields = Fields::multipart(form, "files").await?;
+    let mut fields = Fields::multipart(form, "files").await?;
     ctx.check(&headers, fields.one("_csrf"))?;
+    let uploads = std::mem::take(&mut fields.files);
     let get = |k: &str| fields.text(k);
     let system_id = match get("system").trim() {
         "" => None,
-        sid => Some(tierline_store::SystemId(sid.parse().map_err(|_| {
+        sid => Some(tierline_desk::SystemId(sid.parse().map_err(|_| {
             ApiError::field("system", "is not one of your systems")
         })?)),
     };
-    let files = &fields.files;
-    if files
+    if uploads
         .iter()
-        .any(|f| f.bytes.len() > tierline_store::MAX_ATTACHMENT_BYTES)
+        .any(|f| f.bytes.len() > tierline_desk::MAX_ATTACHMENT_BYTES)
     {
         return Err(ApiError::field("files", "each file must be at most 10 MiB").into());
     }
-    // Files over the customer's quota or rate are refused before the request is opened, so
-    // that it is not opened without them (storing them checks again, in its transaction).
-    let total = files
-        .iter()
-        .map(|f| u64::try_from(f.bytes.len()).unwrap_or(u64::MAX))
-        .fold(0_u64, u64::saturating_add);
-    if total > 0
-        && let Some(customer) = v.customer_id
-    {
-        s.store.check_upload(customer, total, s.clock.now()).await?;
-    }
     // A customer's request is classified by the desk on arrival; the portal never asks for a
-    // class (a customer's guess would be trusted as a qualification).
-    let auto = s
-        .classifier
-        .classify(&s.store, &get("subject"), &get("description"))
-        .await?;
-    let new = NewTicket {
-        customer_id: None,
-        system_id,
-        subject: get("subject"),
-        description: get("description"),
-        channel: Channel::Portal,
-        class: auto.class,
-        opened_at: None,
-        individual_reaction: None,
-        individual_resolution: None,
-        auto_class: Some(auto),
-    };
-    let now = s.clock.now();
-    let t = match s.store.create_ticket(&v, new, now).await {
-        Ok(t) => t,
-        Err(tierline_store::StoreError::Invalid { field, message }) => {
+    // class (a customer's guess would be trusted as a qualification). Its files are kept with
+    // it in one transaction: over the customer's quota or rate, no request is opened.
+    let (subject, description) = (get("subject"), get("description"));
+    let mut new = NewRequest::new(Channel::Portal, subject, description);
+    new.system_id = system_id;
+    new.files = new_files(uploads, true);
+    let t = match s.desk.open_request(&v, new, s.clock.now()).await {
+        Ok(opened) => opened.ticket,
+        Err(
+            DeskError::Store(StoreError::Invalid { field, message })
+            | DeskError::Refused(Refusal::Invalid { field, message }),
+        ) => {
             let systems = customer_systems(&s, &ctx).await?;
             let p = NewPage {
                 error: Some(format!("{}: {message}", ctx.t(&format!("field-{field}")))),
@@ -151,16 +132,6 @@ pub async fn create(
         }
         Err(e) => return Err(e.into()),
     };
-    let files: Vec<NewAttachment<'_>> = files
-        .iter()
-        .map(|f| NewAttachment {
-            file_name: &f.name,
-            content_type: &f.content_type,
-            bytes: &f.bytes,
-            public: true,
-        })
-        .collect();
-    s.store.attach_all(&v, t.id, &files, now).await?;
     Ok(Redirect::to(&format!("/portal/tickets/{}", t.id)).into_response())
 }
 
@@ -206,9 +177,11 @@ pub async fn reply(
 ) -> Result<Response, PageError> {
     ctx.check(&headers, Some(&f.csrf))?;
     let v = ctx.viewer()?;
-    s.store
-        .reply(v, TicketId(id), &f.body, true, s.clock.now())
-        .await?;
+    let command = Command::Reply {
+        body: f.body,
+        public: true,
+    };
+    super::ticket::change(&s, v, id, command).await?;
     Ok(Redirect::to(&format!("/portal/tickets/{id}")).into_response())
 }
 
@@ -235,8 +208,7 @@ pub async fn status(
         "reopen" => Status::Open,
         _ => return Err(ApiError::field("action", "must be confirm or reopen").into()),
     };
-    s.store
-        .set_status(v, TicketId(id), to, opt(&f.reason), s.clock.now())
-        .await?;
+    let reason = opt(&f.reason).map(str::to_owned);
+    super::ticket::change(&s, v, id, Command::Status { to, reason }).await?;
     Ok(Redirect::to(&format!("/portal/tickets/{id}")).into_response())
 }

@@ -7,7 +7,8 @@ use axum::http::header::SET_COOKIE;
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
-use tierline_store::{Prefs, Role, StoreError};
+use tierline_desk::DeskError;
+use tierline_desk::{Prefs, Role, StoreError};
 
 use super::ctx::{Ctx, LANG_COOKIE};
 use super::form::{PageForm, local_path, opt};
@@ -77,7 +78,7 @@ pub async fn lead(
         return page.ctx.page(page.render());
     }
     let status = match s
-        .store
+        .desk
         .create_lead(
             &f.name,
             &f.phone,
@@ -88,12 +89,12 @@ pub async fn lead(
         .await
     {
         Ok(_) => StatusCode::OK,
-        Err(StoreError::Invalid { field, .. }) => {
+        Err(DeskError::Store(StoreError::Invalid { field, .. })) => {
             page.sent = false;
             page.error = Some(page.ctx.t(&format!("lead-bad-{field}")));
             StatusCode::UNPROCESSABLE_ENTITY
         }
-        Err(StoreError::RateLimited(_)) => {
+        Err(DeskError::Store(StoreError::RateLimited(_))) => {
             page.sent = false;
             page.error = Some(page.ctx.t("lead-too-many"));
             StatusCode::TOO_MANY_REQUESTS
@@ -156,7 +157,7 @@ pub async fn login(
     ctx.check(&headers, Some(&f.csrf))?;
     let now = s.clock.now();
     match s
-        .store
+        .desk
         .sign_in(&f.email, &f.password, &client.to_string(), now)
         .await
     {
@@ -167,15 +168,15 @@ pub async fn login(
                 SET_COOKIE,
                 crate::api::session::cookie(
                     &session.secret,
-                    tierline_store::SESSION_LIFETIME.as_secs(),
+                    tierline_desk::SESSION_LIFETIME.as_secs(),
                     s.secure_cookies,
                 )?,
             );
             Ok(r)
         }
-        Err(
+        Err(DeskError::Store(
             e @ (StoreError::BadCredentials | StoreError::RateLimited(_) | StoreError::Busy(_)),
-        ) => {
+        )) => {
             let (error, status) = match e {
                 StoreError::RateLimited(secs) => (
                     ctx.t1("login-too-many", "minutes", secs.div_ceil(60)),
@@ -213,7 +214,7 @@ pub async fn logout(
     ctx.check(&headers, Some(&f.csrf))?;
     let parts_cookie = crate::auth::cookie(&headers, SESSION_COOKIE);
     if let Some(secret) = parts_cookie {
-        s.store.sign_out(&secret, s.clock.now()).await?;
+        s.desk.sign_out(&secret, s.clock.now()).await?;
     }
     let mut r = Redirect::to("/login").into_response();
     r.headers_mut().insert(
@@ -242,9 +243,9 @@ pub async fn lang(
         "unknown language".to_owned(),
     )))?;
     if let Some(v) = &ctx.viewer {
-        let mut prefs = s.store.prefs(v.user_id).await?;
+        let mut prefs = s.desk.prefs(v.user_id).await?;
         prefs.language = Some(lang.code().to_owned());
-        s.store.set_prefs(v.user_id, &prefs).await?;
+        s.desk.set_prefs(v.user_id, &prefs).await?;
     }
     let mut r = Redirect::to(&local_path(opt(&f.next), "/")).into_response();
     if let Ok(v) = HeaderValue::from_str(&format!(
@@ -278,7 +279,7 @@ pub async fn settings(
     Query(q): Query<SettingsQuery>,
 ) -> Result<Response, PageError> {
     let v = ctx.viewer()?;
-    let prefs = s.store.prefs(v.user_id).await?;
+    let prefs = s.desk.prefs(v.user_id).await?;
     let page = Settings {
         language: prefs.language.unwrap_or_default(),
         time_zone: prefs.time_zone.unwrap_or_default(),
@@ -316,7 +317,7 @@ pub async fn change_password(
     } else {
         let keep = crate::auth::cookie(&headers, SESSION_COOKIE);
         match s
-            .store
+            .desk
             .change_own_password(
                 &v,
                 &f.current_password,
@@ -328,7 +329,7 @@ pub async fn change_password(
             .await
         {
             Ok(()) => Ok(()),
-            Err(StoreError::Invalid { field, .. }) => Err((
+            Err(DeskError::Store(StoreError::Invalid { field, .. })) => Err((
                 match field {
                     "current_password" => "password-wrong",
                     _ => "password-bad-new",
@@ -336,11 +337,11 @@ pub async fn change_password(
                 .to_owned(),
                 StatusCode::UNPROCESSABLE_ENTITY,
             )),
-            Err(StoreError::RateLimited(_)) => Err((
+            Err(DeskError::Store(StoreError::RateLimited(_))) => Err((
                 "password-too-many".to_owned(),
                 StatusCode::TOO_MANY_REQUESTS,
             )),
-            Err(StoreError::Busy(_)) => {
+            Err(DeskError::Store(StoreError::Busy(_))) => {
                 Err(("login-busy".to_owned(), StatusCode::SERVICE_UNAVAILABLE))
             }
             Err(e) => return Err(e.into()),
@@ -350,12 +351,12 @@ pub async fn change_password(
         Ok(()) => return Ok(Redirect::to("/settings?password=changed").into_response()),
         Err(e) => e,
     };
-    let prefs = s.store.prefs(v.user_id).await?;
+    let prefs = s.desk.prefs(v.user_id).await?;
     let page = Settings {
         language: prefs.language.unwrap_or_default(),
         time_zone: prefs.time_zone.unwrap_or_default(),
         password_error: Some(if key == "password-bad-new" {
-            ctx.t1(&key, "chars", tierline_store::MIN_PASSWORD_CHARS)
+            ctx.t1(&key, "chars", tierline_desk::MIN_PASSWORD_CHARS)
         } else {
             ctx.t(&key)
         }),
@@ -400,7 +401,7 @@ pub async fn save_settings(
         }
         None => None,
     };
-    s.store
+    s.desk
         .set_prefs(
             v.user_id,
             &Prefs {

@@ -3,8 +3,8 @@
 use std::collections::HashMap;
 
 use serde_json::Value;
+use tierline_desk::TicketEvent;
 use tierline_domain::ticket::Status;
-use tierline_store::TicketEvent;
 
 use super::ctx::Ctx;
 use super::view::status_key;

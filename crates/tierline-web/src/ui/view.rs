@@ -4,9 +4,9 @@
 use std::collections::HashMap;
 
 use jiff::SignedDuration;
+use tierline_desk::Ticket;
 use tierline_domain::sla::{ClockKind, ClockState};
 use tierline_domain::ticket::{Status, TicketClock};
-use tierline_store::Ticket;
 
 use super::ctx::Ctx;
 use super::i18n::Tr;
@@ -155,7 +155,7 @@ pub struct Row {
     pub clock: Option<ClockView>,
 }
 
-/// Rows for tickets with their clocks (as [`tierline_store::Store::clocks_of`] gives them) and
+/// Rows for tickets with their clocks (as [`tierline_desk::Store::clocks_of`] gives them) and
 /// their contracts' zones.
 pub fn rows(
     ctx: &Ctx,

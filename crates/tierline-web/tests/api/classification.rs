@@ -57,8 +57,7 @@ pub async fn new_requests_are_classified_and_agents_teach_the_classifier(backend
     let class = vague["class"].clone();
     // Another node, built before the correction, notices it and retrains.
     let other = std::sync::Arc::new(
-        tierline_web::classifier::ClassifierService::default()
-            .with_refresh(std::time::Duration::ZERO),
+        tierline_desk::ClassifierService::default().with_refresh(std::time::Duration::ZERO),
     );
     other.get(&app.store).await.unwrap();
     let before = other.built_from();
@@ -224,4 +223,48 @@ pub async fn new_requests_are_classified_and_agents_teach_the_classifier(backend
             .contains("printers are questions"),
         "{verdict}"
     );
+}
+
+pub async fn a_class_corrected_on_the_page_retrains_at_once(backend: Backend) {
+    let mut desk = None;
+    let d = Desk::with(backend, |s| desk = Some(s.desk.clone())).await;
+    let desk = desk.unwrap();
+    let app = &d.app;
+    // A request without a class is classified: the classifier is trained now.
+    let t = ok(
+        app,
+        "POST",
+        "/api/v1/tickets",
+        &d.agent,
+        json!({"customer_id": d.acme, "subject": "Printer", "description": "It jams."}),
+    )
+    .await;
+    let id = t["id"].as_i64().unwrap();
+    let class = if t["class"].as_i64() == Some(5) { 4 } else { 5 };
+    let before = desk.classifier().built_from();
+    crate::pages::set_password(&d, d.agent_id).await;
+    let mut agent = crate::pages::Browser::new(&d, "en");
+    agent.sign_in("agent@desk.test").await;
+    agent.get(&format!("/agent/tickets/{id}")).await;
+    let p = agent
+        .post(
+            &format!("/agent/tickets/{id}/class"),
+            &[
+                ("class", &class.to_string()),
+                ("reason", "asked on the phone"),
+            ],
+            true,
+        )
+        .await;
+    assert_eq!(p.status, reqwest::StatusCode::SEE_OTHER);
+    // As through the API, the correction is learnt at once, not at the next 30 s check.
+    let mut seen = before;
+    for _ in 0..100 {
+        seen = desk.classifier().built_from();
+        if seen.0 == before.0 + 1 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert_eq!(seen.0, before.0 + 1, "the page's correction was learnt");
 }

@@ -110,7 +110,7 @@ pub async fn attachments_are_bounded_per_customer_by_a_quota_and_a_rate(backend:
         rate_window: SignedDuration::from_hours(1),
     };
     let d = Desk::with(backend, |s| {
-        s.store = s.store.clone().with_upload_limits(limits);
+        s.desk = s.desk.clone().with_upload_limits(limits);
     })
     .await;
     for id in [d.agent_id, d.ann_id, d.gus_id] {
@@ -402,4 +402,48 @@ pub async fn alert_payloads_are_bounded(backend: Backend) {
     let (status, answer) = post(json!({"version": "4", "alerts": [long]})).await;
     assert_eq!(status, 200, "{answer}");
     assert_eq!(answer["alerts"][0]["action"], "opened", "{answer}");
+}
+
+/// The subjects of the tickets the agent sees.
+async fn subjects(d: &Desk) -> Vec<String> {
+    let page = ok(
+        &d.app,
+        "GET",
+        "/api/v1/tickets?limit=200",
+        &d.agent,
+        json!(null),
+    )
+    .await;
+    page["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["subject"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+pub async fn a_refused_file_leaves_no_request_and_a_resubmit_makes_exactly_one(backend: Backend) {
+    let limits = UploadLimits {
+        quota_bytes: 100 * KIB as u64,
+        rate_bytes: 1000 * KIB as u64,
+        rate_window: SignedDuration::from_hours(1),
+    };
+    let d = Desk::with(backend, |s| {
+        s.desk = s.desk.clone().with_upload_limits(limits);
+    })
+    .await;
+    set_password(&d, d.ann_id).await;
+    let mut ann = Browser::new(&d, "en");
+    ann.sign_in("ann@acme.test").await;
+    let subject = "Screenshots of the outage";
+    // Over the quota: refused, and the ticket and its file went in one transaction, so there
+    // is no ticket either.
+    let r = new_request(&mut ann, "en", subject, &[150 * KIB]).await;
+    assert_eq!(r.status(), StatusCode::PAYLOAD_TOO_LARGE);
+    let same = |all: Vec<String>| all.iter().filter(|s| *s == subject).count();
+    assert_eq!(same(subjects(&d).await), 0, "no ticket without its file");
+    // The resubmit with a file that fits makes exactly one, with its file.
+    let t = ticket_of(&new_request(&mut ann, "en", subject, &[50 * KIB]).await);
+    assert_eq!(same(subjects(&d).await), 1);
+    assert_eq!(stored(&d, t).await, [50 * 1024]);
 }

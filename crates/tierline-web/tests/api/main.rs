@@ -65,6 +65,8 @@ fn main() {
         story!(monitoring::monitors_reach_private_addresses_only_as_an_administrator_allows),
         story!(limits::attachments_are_bounded_per_customer_by_a_quota_and_a_rate),
         story!(limits::multipart_forms_are_bounded_in_parts_files_and_fields),
+        story!(limits::a_refused_file_leaves_no_request_and_a_resubmit_makes_exactly_one),
+        story!(classification::a_class_corrected_on_the_page_retrains_at_once),
         story!(limits::a_holiday_file_that_asks_for_too_much_is_refused_in_the_admins_language),
         story!(limits::alert_payloads_are_bounded),
     ]);

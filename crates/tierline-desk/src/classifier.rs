@@ -9,7 +9,7 @@ use tierline_classify::{
 use tierline_store::{Store, StoredRule};
 use tokio::sync::RwLock;
 
-use crate::ApiError;
+use crate::DeskError;
 
 /// Holds the current classifier; retraining replaces it without stopping anyone.
 #[derive(Debug)]
@@ -65,10 +65,11 @@ pub fn shipped_rules() -> Vec<StoredRule> {
 /// How often a node looks for other nodes' corrections and rules.
 const REFRESH: std::time::Duration = std::time::Duration::from_secs(30);
 
-async fn build(store: &Store, threshold: f32) -> Result<(Classifier, (i64, i64)), ApiError> {
+async fn build(store: &Store, threshold: f32) -> Result<(Classifier, (i64, i64)), DeskError> {
     // Read before the inputs: a change made meanwhile makes the next check retrain again.
     let inputs = store.classifier_inputs().await?;
-    let mut examples = parse_examples(tierline_classify::TEAM_SET).map_err(ApiError::internal)?;
+    let mut examples = parse_examples(tierline_classify::TEAM_SET)
+        .map_err(|e| DeskError::Classifier(e.to_string()))?;
     examples.extend(
         store
             .training_examples()
@@ -82,7 +83,7 @@ async fn build(store: &Store, threshold: f32) -> Result<(Classifier, (i64, i64))
     );
     let rules = match store.classifier_rules().await? {
         Some(stored) => compile(&stored)
-            .map_err(|(i, e)| ApiError::internal(format!("stored rule {i}: {e}")))?,
+            .map_err(|(i, e)| DeskError::Classifier(format!("stored rule {i}: {e}")))?,
         None => default_rules(),
     };
     // Training takes a moment of CPU: off the async workers.
@@ -90,7 +91,7 @@ async fn build(store: &Store, threshold: f32) -> Result<(Classifier, (i64, i64))
         Classifier::train(&examples, rules).with_threshold(threshold)
     })
     .await
-    .map_err(ApiError::internal)?;
+    .map_err(|e| DeskError::Classifier(e.to_string()))?;
     Ok((classifier, inputs))
 }
 
@@ -130,7 +131,7 @@ impl ClassifierService {
     }
 
     /// The current classifier, trained now if there is none yet.
-    pub async fn get(self: &Arc<Self>, store: &Store) -> Result<Arc<Classifier>, ApiError> {
+    pub async fn get(self: &Arc<Self>, store: &Store) -> Result<Arc<Classifier>, DeskError> {
         if let Some(c) = self.current.read().await.as_ref() {
             // Another node may have stored corrections or rules since: look now and then.
             if self.due_for_check() && store.classifier_inputs().await? != self.built_from() {
@@ -155,7 +156,7 @@ impl ClassifierService {
         store: &Store,
         subject: &str,
         body: &str,
-    ) -> Result<tierline_store::AutoClass, ApiError> {
+    ) -> Result<tierline_store::AutoClass, DeskError> {
         let verdict = self.get(store).await?.classify(subject, body);
         Ok(tierline_store::AutoClass {
             class: verdict.class,
@@ -170,7 +171,7 @@ impl ClassifierService {
         self: &Arc<Self>,
         store: &Store,
         rules: Vec<Rule>,
-    ) -> Result<(), ApiError> {
+    ) -> Result<(), DeskError> {
         let current = self.get(store).await?;
         let mut slot = self.current.write().await;
         *slot = Some(Arc::new(current.with_rules(rules)));
@@ -182,6 +183,52 @@ impl ClassifierService {
         if let Ok(mut b) = self.built_from.lock() {
             *b = inputs;
         }
+    }
+
+    /// One round of looking for corrections and rules stored elsewhere (another node, a page of
+    /// this one): retrains and installs when they changed, else does nothing. A job runs it
+    /// every 30 s; until then [`ClassifierService::spawn_refresher`] does.
+    pub async fn refresh(self: &Arc<Self>, store: &Store) -> Result<bool, DeskError> {
+        if self.current.read().await.is_none() {
+            // Nothing trained yet: the first use trains from what is stored then.
+            return Ok(false);
+        }
+        if store.classifier_inputs().await? == self.built_from() {
+            return Ok(false);
+        }
+        let (c, inputs) = build(store, self.threshold).await?;
+        let mut slot = self.current.write().await;
+        // Install only what is still current, as `retrain` does.
+        if store.classifier_inputs().await? == inputs {
+            *slot = Some(Arc::new(c));
+            self.remember(inputs);
+        }
+        Ok(true)
+    }
+
+    /// Runs [`ClassifierService::refresh`] every `every` until `stop` turns true: the binary's
+    /// way to keep a node current until the jobs' supervisor owns this round.
+    pub fn spawn_refresher(
+        self: &Arc<Self>,
+        store: Store,
+        every: std::time::Duration,
+        mut stop: tokio::sync::watch::Receiver<bool>,
+    ) -> tokio::task::JoinHandle<()> {
+        let me = self.clone();
+        tokio::spawn(async move {
+            loop {
+                tokio::select! {
+                    _ = tokio::time::sleep(every) => {}
+                    _ = stop.changed() => return,
+                }
+                if *stop.borrow() {
+                    return;
+                }
+                if let Err(e) = me.refresh(&store).await {
+                    tracing::error!(error = %e, "refreshing the classifier failed; the previous one stays");
+                }
+            }
+        })
     }
 
     /// Retrains in the background after a correction.
