@@ -80,13 +80,24 @@ impl TestApp {
             classifier: Default::default(),
             live: Default::default(),
             trusted_proxies: Default::default(),
+            jobs: Default::default(),
         };
         configure(&mut state);
+        // The live pages' feed runs as in the product; the other tasks run when a test says.
+        let mut jobs = tierline_jobs::Supervisor::new(clock.clone());
+        jobs.add(Arc::new(tierline_web::ui::LiveFollower::new(
+            state.live.clone(),
+            store.clone(),
+        )));
+        let jobs = Arc::new(jobs);
+        state.jobs = jobs.status();
+        let running = jobs.start();
         tokio::spawn(async move {
             let _ = tierline_web::serve(listener, state, async {
                 let _ = rx.await;
             })
             .await;
+            running.shutdown().await;
         });
         TestApp {
             addr,

@@ -184,6 +184,27 @@ impl ClassifierService {
         }
     }
 
+    /// One refresh round (the classifier-refresh background task, every 30 s): retrains now if
+    /// the store's corrections or rules changed since the current classifier was built, perhaps
+    /// on another node. Nothing is trained before first use. Returns whether it retrained.
+    pub async fn refresh(self: &Arc<Self>, store: &Store) -> Result<bool, ApiError> {
+        if self.current.read().await.is_none()
+            || store.classifier_inputs().await? == self.built_from()
+        {
+            return Ok(false);
+        }
+        let (c, inputs) = build(store, self.threshold).await?;
+        let mut slot = self.current.write().await;
+        // Install only what is still current: a change that landed while this one trained is
+        // left to the next round, never undone by this one.
+        if store.classifier_inputs().await? != inputs {
+            return Ok(false);
+        }
+        *slot = Some(Arc::new(c));
+        self.remember(inputs);
+        Ok(true)
+    }
+
     /// Retrains in the background after a correction.
     pub fn retrain(self: &Arc<Self>, store: Store) {
         let me = self.clone();

@@ -46,6 +46,8 @@ pub struct AppState {
     pub live: ui::Live,
     /// Reverse proxies whose forwarded client address is believed (none by default).
     pub trusted_proxies: TrustedProxies,
+    /// The background tasks' health, for `/metrics` and `/readyz`.
+    pub jobs: Arc<tierline_jobs::JobsStatus>,
 }
 
 impl std::fmt::Debug for AppState {
@@ -86,17 +88,11 @@ pub async fn serve(
     state: AppState,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    // Live pages follow the database's change feed for as long as the server runs.
-    let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
-    let live = state.live.clone();
-    let store = state.store.clone();
-    let follower = tokio::spawn(async move { live.follow(store, stop_rx).await });
+    // The live pages' feed is followed by a background task (`ui::LiveFollower`) under the
+    // supervisor, not here.
     // The peer address is what sign-in rate limiting counts per client.
     let app = router(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
-    let served = axum::serve(listener, app)
+    axum::serve(listener, app)
         .with_graceful_shutdown(shutdown)
-        .await;
-    let _ = stop_tx.send(true);
-    let _ = follower.await;
-    served
+        .await
 }

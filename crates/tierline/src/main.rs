@@ -7,6 +7,7 @@ mod demo;
 mod server;
 mod sla_eval;
 mod sla_explain;
+mod tasks;
 mod telemetry;
 
 fn main() -> std::process::ExitCode {

@@ -4,6 +4,7 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 
 use anyhow::Context;
+use tierline_jobs::Supervisor;
 use tierline_store::Store;
 use tierline_web::{AppState, SystemClock};
 
@@ -61,56 +62,74 @@ pub async fn serve(
     let addr = listener.local_addr()?;
     tracing::info!(%addr, db = %redact(db), ready_in_ms = started.elapsed().as_millis(), "tierline is listening on http://{addr}");
     let clock: Arc<dyn tierline_web::Clock> = Arc::new(SystemClock);
-    let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
-    let timers = tokio::spawn(tierline_jobs::run_timers(
-        store.clone(),
-        clock.clone(),
-        stop_rx.clone(),
+    let classifier = Arc::new(tierline_web::classifier::ClassifierService::with_threshold(
+        classify_threshold,
     ));
-    let monitors = if monitor.no_monitors {
+    let live = tierline_web::ui::Live::default();
+    let mut jobs = Supervisor::new(clock.clone());
+    jobs.add(Arc::new(tierline_jobs::SlaTimers::new(store.clone())));
+    jobs.add(Arc::new(tierline_jobs::OutboxDelivery::new(
+        store.clone(),
+        Arc::new(tierline_jobs::LogDeliverer),
+    )));
+    if monitor.no_monitors {
         tracing::info!("monitoring: no checks run on this node (--no-monitors)");
-        None
     } else {
-        let roots = match &monitor.monitor_ca_file {
-            Some(path) => {
-                tierline_monitor::roots_from_pem_file(path).map_err(anyhow::Error::msg)?
-            }
-            None => Vec::new(),
-        };
-        let checker = tierline_monitor::Checker::new(&roots)
-            .map_err(|e| anyhow::anyhow!("cannot set up the monitors' HTTP client: {e}"))?;
-        let config = tierline_monitor::RunnerConfig {
-            concurrency: monitor.monitor_concurrency.max(1),
-            retention: tierline_store::Retention {
-                raw_days: monitor.monitor_raw_days.max(1),
-                ..tierline_store::Retention::default()
-            },
-            ..tierline_monitor::RunnerConfig::default()
-        };
-        let runner =
-            tierline_monitor::Runner::new(store.clone(), clock.clone(), Arc::new(checker), config);
-        Some(tokio::spawn(runner.run(stop_rx)))
-    };
+        jobs.add(Arc::new(monitor_rounds(&store, &clock, monitor)?));
+    }
+    jobs.add(Arc::new(crate::tasks::ClassifierRefresh::new(
+        classifier.clone(),
+        store.clone(),
+    )));
+    jobs.add(Arc::new(tierline_web::ui::LiveFollower::new(
+        live.clone(),
+        store.clone(),
+    )));
+    let jobs = Arc::new(jobs);
     let state = AppState {
         store: store.clone(),
         clock,
         secure_cookies,
-        classifier: Arc::new(tierline_web::classifier::ClassifierService::with_threshold(
-            classify_threshold,
-        )),
-        live: Default::default(),
+        classifier,
+        live,
         trusted_proxies,
+        jobs: jobs.status(),
     };
+    let running = jobs.start();
     let served = tierline_web::serve(listener, state, shutdown_signal()).await;
-    let _ = stop_tx.send(true);
-    let _ = timers.await;
-    if let Some(m) = monitors {
-        let _ = m.await;
-    }
+    running.shutdown().await;
     served?;
     store.close().await;
     tracing::info!("stopped");
     Ok(())
+}
+
+/// The monitor runner's rounds as `--monitor-*` set them.
+fn monitor_rounds(
+    store: &Store,
+    clock: &Arc<dyn tierline_web::Clock>,
+    monitor: &crate::cli::MonitorArgs,
+) -> anyhow::Result<crate::tasks::MonitorRounds> {
+    let roots = match &monitor.monitor_ca_file {
+        Some(path) => tierline_monitor::roots_from_pem_file(path).map_err(anyhow::Error::msg)?,
+        None => Vec::new(),
+    };
+    let checker = tierline_monitor::Checker::new(&roots)
+        .map_err(|e| anyhow::anyhow!("cannot set up the monitors' HTTP client: {e}"))?;
+    let config = tierline_monitor::RunnerConfig {
+        concurrency: monitor.monitor_concurrency.max(1),
+        retention: tierline_store::Retention {
+            raw_days: monitor.monitor_raw_days.max(1),
+            ..tierline_store::Retention::default()
+        },
+        ..tierline_monitor::RunnerConfig::default()
+    };
+    Ok(crate::tasks::MonitorRounds::new(
+        store.clone(),
+        clock.clone(),
+        Arc::new(checker),
+        config,
+    ))
 }
 
 async fn shutdown_signal() {
