@@ -4,7 +4,7 @@
 use std::io::{self, Write};
 use std::process::ExitCode;
 
-use clap::{Args, Parser, Subcommand};
+use clap::{Args, CommandFactory, FromArgMatches, Parser, Subcommand};
 
 /// tierline: a self-hosted IT service desk with exact SLA clocks.
 #[derive(Debug, Parser)]
@@ -12,6 +12,10 @@ use clap::{Args, Parser, Subcommand};
 struct Cli {
     #[command(flatten)]
     db: DbArgs,
+    /// A TOML configuration file whose keys are the flags' names (see docs/tierline.example.toml);
+    /// variables and flags override it.
+    #[arg(long, env = "TIERLINE_CONFIG", global = true)]
+    config: Option<std::path::PathBuf>,
     #[command(subcommand)]
     command: Command,
 }
@@ -84,9 +88,42 @@ fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
 
 /// Runs the command line and turns any error into a message and a failing exit code.
 pub fn run() -> ExitCode {
-    let cli = Cli::parse();
+    let matches = Cli::command().get_matches();
+    let result = layered(&matches).and_then(dispatch);
+    finish(result)
+}
+
+/// The command line, with the configuration file filling what flags and variables did not set.
+fn layered(matches: &clap::ArgMatches) -> anyhow::Result<Cli> {
+    let mut cli = Cli::from_arg_matches(matches).map_err(anyhow::Error::from)?;
+    if let Some(path) = &cli.config {
+        let file = crate::config::FileConfig::load(path)?;
+        file.apply_db(&mut cli.db.db, matches);
+        if let (Command::Serve(args), Some(("serve", m))) = (&mut cli.command, matches.subcommand())
+        {
+            file.apply_serve(args, m)?;
+        }
+    }
+    Ok(cli)
+}
+
+/// `serve`'s database and settings as the layers make them, for tests of the layering.
+pub fn serve_settings_from<I, T>(args: I) -> anyhow::Result<(String, crate::server::ServeArgs)>
+where
+    I: IntoIterator<Item = T>,
+    T: Into<std::ffi::OsString> + Clone,
+{
+    let matches = Cli::command().try_get_matches_from(args)?;
+    let cli = layered(&matches)?;
+    match cli.command {
+        Command::Serve(args) => Ok((cli.db.db, args)),
+        _ => anyhow::bail!("not a serve command"),
+    }
+}
+
+fn dispatch(cli: Cli) -> anyhow::Result<()> {
     let db = cli.db.db;
-    let result = match cli.command {
+    match cli.command {
         Command::Serve(args) => {
             crate::telemetry::init(args.log_format == "json");
             runtime().and_then(|rt| rt.block_on(crate::server::serve(&db, &args)))
@@ -118,7 +155,10 @@ pub fn run() -> ExitCode {
         Command::Sla(SlaCommand::Explain(args)) => {
             crate::sla_explain::run(&args, io::stdout().lock())
         }
-    };
+    }
+}
+
+fn finish(result: anyhow::Result<()>) -> ExitCode {
     match result {
         Ok(()) => ExitCode::SUCCESS,
         // A closed pipe (`tierline sla eval | head`) is the reader's choice, not a failure.

@@ -4,6 +4,7 @@
 mod admin;
 mod classify;
 pub mod cli;
+pub mod config;
 mod demo;
 pub mod server;
 mod sla_eval;
