@@ -15,7 +15,7 @@ use std::time::Duration;
 
 use jiff::Timestamp;
 use serde_json::json;
-use tierline_store::{Backend, Role};
+use tierline_store::{Backend, Clock, Role};
 use tierline_testkit::{Story, TestApp};
 
 fn ts(s: &str) -> Timestamp {
@@ -192,12 +192,38 @@ async fn outbox_deliveries_that_fail_are_retried_with_backoff(backend: Backend) 
     );
 }
 
+async fn metrics_and_readyz_report_each_task(backend: Backend) {
+    let app = TestApp::spawn(backend, ts("2026-11-16T09:00:00+02:00")).await;
+    app.jobs.run_due_once(app.clock.now()).await;
+    let (status, body) = app.call("GET", "/metrics", None, None).await;
+    assert_eq!(status, 200);
+    let text = body.as_str().unwrap();
+    for task in ["sla_timers", "outbox", "classifier_refresh", "live_feed"] {
+        assert!(
+            text.contains(&format!("tierline_job_runs_total{{task=\"{task}\"}}")),
+            "{task} in {text}"
+        );
+        assert!(text.contains(&format!(
+            "tierline_job_consecutive_failures{{task=\"{task}\"}} 0"
+        )));
+    }
+    let (status, _) = app.call("GET", "/readyz", None, None).await;
+    assert_eq!(status, 200);
+}
+
 fn main() {
     tierline_testkit::suite(&[
         (
             "the_runner_fires_what_falls_due_and_stops_on_request",
             (|b| {
                 Box::pin(the_runner_fires_what_falls_due_and_stops_on_request(b))
+                    as Pin<Box<dyn Future<Output = ()> + Send>>
+            }) as Story,
+        ),
+        (
+            "metrics_and_readyz_report_each_task",
+            (|b| {
+                Box::pin(metrics_and_readyz_report_each_task(b))
                     as Pin<Box<dyn Future<Output = ()> + Send>>
             }) as Story,
         ),
