@@ -186,8 +186,8 @@ impl ClassifierService {
     }
 
     /// One round of looking for corrections and rules stored elsewhere (another node, a page of
-    /// this one): retrains and installs when they changed, else does nothing. A job runs it
-    /// every 30 s; until then [`ClassifierService::spawn_refresher`] does.
+    /// this one): retrains and installs when they changed, else does nothing. The jobs'
+    /// `classifier_refresh` task runs it every 30 s.
     pub async fn refresh(self: &Arc<Self>, store: &Store) -> Result<bool, DeskError> {
         if self.current.read().await.is_none() {
             // Nothing trained yet: the first use trains from what is stored then.
@@ -204,31 +204,6 @@ impl ClassifierService {
             self.remember(inputs);
         }
         Ok(true)
-    }
-
-    /// Runs [`ClassifierService::refresh`] every `every` until `stop` turns true: the binary's
-    /// way to keep a node current until the jobs' supervisor owns this round.
-    pub fn spawn_refresher(
-        self: &Arc<Self>,
-        store: Store,
-        every: std::time::Duration,
-        mut stop: tokio::sync::watch::Receiver<bool>,
-    ) -> tokio::task::JoinHandle<()> {
-        let me = self.clone();
-        tokio::spawn(async move {
-            loop {
-                tokio::select! {
-                    _ = tokio::time::sleep(every) => {}
-                    _ = stop.changed() => return,
-                }
-                if *stop.borrow() {
-                    return;
-                }
-                if let Err(e) = me.refresh(&store).await {
-                    tracing::error!(error = %e, "refreshing the classifier failed; the previous one stays");
-                }
-            }
-        })
     }
 
     /// Retrains in the background after a correction.

@@ -97,18 +97,7 @@ impl Desk {
         self
     }
 
-    /// Starts the classifier's refresh round every `every` until `stop` turns true (the
-    /// binary's way until a job owns it).
-    pub fn spawn_classifier_refresher(
-        &self,
-        every: std::time::Duration,
-        stop: tokio::sync::watch::Receiver<bool>,
-    ) -> tokio::task::JoinHandle<()> {
-        self.classifier
-            .spawn_refresher(self.store.clone(), every, stop)
-    }
-
-    /// One round of the classifier's refresh (for a job): retrains if corrections or rules
+    /// One round of the classifier's refresh (the jobs' `classifier_refresh` task, every 30 s): retrains if corrections or rules
     /// were stored elsewhere; `true` if it retrained.
     pub async fn refresh_classifier(&self) -> Result<bool, DeskError> {
         self.classifier.refresh(&self.store).await

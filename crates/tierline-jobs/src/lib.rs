@@ -1,64 +1,66 @@
-//! Background work that runs beside the server: today, firing SLA timers at their instant.
+//! All of tierline's background work: one [`Task`] trait, one [`Supervisor`] that runs the tasks,
+//! restarts a failed one with backoff and reports each one's health ([`JobsStatus`]).
 //!
-//! The runner sleeps until the next pending timer, but never longer than [`POLL`], so timers
-//! another node (or another transaction) adds are picked up within that bound. Firing itself is
-//! claimed row by row in the store, so any number of runners on one database fire each timer
-//! once.
+//! A task does one round when it is due and says when it wants the next; it never sleeps or
+//! loops itself, so tests drive every task at a test clock with [`Supervisor::run_due_once`]
+//! instead of waiting. The tasks that only need the store live here (SLA timers, outbox
+//! delivery); those of other crates (monitor rounds, classifier refresh, the live feed) are
+//! adapted where those crates meet, in the binary.
 
-use std::sync::Arc;
+mod backoff;
+mod outbox;
+mod status;
+mod supervisor;
+mod timers;
+
+pub use backoff::Backoff;
+pub use outbox::{Deliverer, DeliveryError, LogDeliverer, OutboxDelivery};
+pub use status::{JobsStatus, READY_MAX_FAILURES, TaskStatus};
+pub use supervisor::{RunningJobs, Supervisor};
+pub use timers::{POLL, SlaTimers, run_timers};
+
+use std::future::Future;
+use std::pin::Pin;
 use std::time::Duration;
 
-use tierline_store::{Clock, Store};
-use tokio::sync::watch;
+use jiff::Timestamp;
 
-/// The longest the runner sleeps without looking.
-pub const POLL: Duration = Duration::from_secs(1);
-/// Timers fired per round; a backlog is worked off in rounds without sleeping.
-const BATCH: i64 = 500;
+/// What a round of a task returns: when the task wants its next round, or why it failed.
+pub type RunFuture<'a> = Pin<Box<dyn Future<Output = Result<Duration, TaskError>> + Send + 'a>>;
 
-/// Fires SLA timers until `stop` turns true.
-pub async fn run_timers(store: Store, clock: Arc<dyn Clock>, mut stop: watch::Receiver<bool>) {
-    tracing::info!("SLA timer runner started");
-    loop {
-        if *stop.borrow() {
-            break;
-        }
-        let wait = match round(&store, clock.as_ref()).await {
-            Ok(wait) => wait,
-            Err(e) => {
-                tracing::error!(error = %e, "SLA timers: round failed; retrying");
-                POLL
-            }
-        };
-        if wait.is_zero() {
-            continue;
-        }
-        tokio::select! {
-            () = tokio::time::sleep(wait) => {},
-            _ = stop.changed() => {},
-        }
+/// A piece of background work, run a round at a time by the [`Supervisor`].
+pub trait Task: Send + Sync + 'static {
+    /// Its name in logs, metrics (`task` label) and `/readyz`.
+    fn name(&self) -> &'static str;
+
+    /// How often it normally runs: how late it may start before `/readyz` worries.
+    fn interval(&self) -> Duration;
+
+    /// One round at `now`: does what is due and returns how long to wait before the next
+    /// (zero: more is due at once). An error counts as a failure; the supervisor retries with
+    /// backoff.
+    fn run_due(&self, now: Timestamp) -> RunFuture<'_>;
+
+    /// Called once when the supervisor stops, to finish work in flight (write buffered results).
+    fn stop(&self) -> Pin<Box<dyn Future<Output = ()> + Send + '_>> {
+        Box::pin(async {})
     }
-    tracing::info!("SLA timer runner stopped");
 }
 
-/// Fires what is due and says how long to sleep.
-async fn round(store: &Store, clock: &dyn Clock) -> Result<Duration, tierline_store::StoreError> {
-    let now = clock.now();
-    let fired = store.fire_due_timers(now, BATCH).await?;
-    for f in &fired {
-        metrics::counter!("tierline_sla_timers_fired_total", "kind" => f.kind.clone(), "clock" => f.clock.clone()).increment(1);
+/// Why a round failed.
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct TaskError(pub String);
+
+impl TaskError {
+    /// An error from anything displayable.
+    pub fn msg(e: impl std::fmt::Display) -> TaskError {
+        TaskError(e.to_string())
     }
-    if i64::try_from(fired.len()).unwrap_or(i64::MAX) >= BATCH {
-        return Ok(Duration::ZERO);
+}
+
+impl From<tierline_store::StoreError> for TaskError {
+    fn from(e: tierline_store::StoreError) -> TaskError {
+        TaskError(e.to_string())
     }
-    let next = store.next_timer_at().await?;
-    Ok(match next {
-        Some(at) => {
-            let until = at.duration_since(clock.now());
-            Duration::try_from(until)
-                .unwrap_or(Duration::ZERO)
-                .min(POLL)
-        }
-        None => POLL,
-    })
 }

@@ -148,6 +148,15 @@ impl Runner {
         }
     }
 
+    /// Lets running checks finish, then writes their results: the end of a run.
+    pub async fn finish(&self) {
+        let _ = self
+            .permits
+            .acquire_many(u32::try_from(self.config.concurrency.max(1)).unwrap_or(u32::MAX))
+            .await;
+        self.flush().await;
+    }
+
     /// Runs monitors until `stop` turns true, then writes what is buffered.
     pub async fn run(self, mut stop: watch::Receiver<bool>) {
         tracing::info!(
@@ -191,12 +200,7 @@ impl Runner {
                 _ = stop.changed() => {},
             }
         }
-        // Let running checks finish, then write their results.
-        let _ = self
-            .permits
-            .acquire_many(u32::try_from(self.config.concurrency.max(1)).unwrap_or(u32::MAX))
-            .await;
-        self.flush().await;
+        self.finish().await;
         tracing::info!("monitor runner stopped");
     }
 

@@ -35,6 +35,8 @@ mod password_change;
 pub use groups::Group;
 pub use leads::Lead;
 mod model;
+mod outbox;
+pub use outbox::ClaimedMessage;
 mod pool;
 mod prefs;
 pub use prefs::Prefs;

@@ -43,6 +43,9 @@ pub struct TestApp {
     pub store: Store,
     /// Its clock.
     pub clock: Arc<TestClock>,
+    /// Its background tasks: `jobs.run_due_once(now)` runs the SLA timers, the outbox, the
+    /// classifier refresh at the test's time.
+    pub jobs: Arc<tierline_jobs::Supervisor>,
     /// An HTTP client.
     pub http: reqwest::Client,
     /// The database, dropped with the app.
@@ -68,30 +71,41 @@ impl TestApp {
         let db = TestDb::new(backend).await;
         let store = db.store().await;
         let clock = Arc::new(TestClock(Mutex::new(now)));
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-            .await
-            .expect("a loopback port");
-        let addr = listener.local_addr().expect("an address");
-        let (tx, rx) = tokio::sync::oneshot::channel::<()>();
-        let desk = tierline_desk::Desk::new(store.clone(), Default::default(), clock.clone());
-        let mut state = AppState {
-            desk,
-            clock: clock.clone(),
+        // The product's own wiring, on port 0, with the test's clock; only the live pages' feed
+        // runs by itself, the other tasks when a test drives `jobs`.
+        let settings = tierline::Settings {
+            db: db.url.clone(),
+            listen: SocketAddr::from(([127, 0, 0, 1], 0)),
             secure_cookies: false,
-            live: Default::default(),
+            classify_threshold: tierline_classify::DEFAULT_THRESHOLD,
             trusted_proxies: Default::default(),
+            sqlite_synchronous: tierline_store::SqliteSync::Full,
+            monitor: None,
         };
-        configure(&mut state);
+        let mut app = tierline::Application::build_on(
+            &settings,
+            store.clone(),
+            clock.clone(),
+            tierline::Jobs::LiveOnly,
+        )
+        .await
+        .expect("the application builds");
+        configure(app.state_mut());
+        let addr = app.addr();
+        let jobs = app.jobs();
+        let (tx, rx) = tokio::sync::oneshot::channel::<()>();
         tokio::spawn(async move {
-            let _ = tierline_web::serve(listener, state, async {
-                let _ = rx.await;
-            })
-            .await;
+            let _ = app
+                .run_until_stopped(async {
+                    let _ = rx.await;
+                })
+                .await;
         });
         TestApp {
             addr,
             store,
             clock,
+            jobs,
             http: reqwest::Client::new(),
             db,
             shutdown: Some(tx),

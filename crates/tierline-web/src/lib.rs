@@ -31,6 +31,27 @@ pub use tierline_desk::{Clock, SystemClock};
 /// The largest request body accepted: tickets carry text, attachments come separately.
 pub const BODY_LIMIT: usize = 1024 * 1024;
 
+/// The background tasks' health as the web reports it (`/metrics`, `/readyz`); the binary
+/// hands in the jobs' supervisor's record, so the web does not depend on the workers.
+pub trait BackgroundHealth: Send + Sync + std::fmt::Debug {
+    /// What is wrong now (a task failing again and again, or far late); empty when all is well.
+    fn problems(&self, now: jiff::Timestamp) -> Vec<String>;
+    /// Publishes each task's figures to the metrics recorder.
+    fn publish(&self, now: jiff::Timestamp);
+}
+
+/// No background tasks (a server run without a supervisor).
+#[derive(Debug, Default)]
+pub struct NoBackground;
+
+impl BackgroundHealth for NoBackground {
+    fn problems(&self, _now: jiff::Timestamp) -> Vec<String> {
+        Vec::new()
+    }
+
+    fn publish(&self, _now: jiff::Timestamp) {}
+}
+
 /// What every handler shares.
 #[derive(Clone)]
 pub struct AppState {
@@ -44,6 +65,8 @@ pub struct AppState {
     pub live: ui::Live,
     /// Reverse proxies whose forwarded client address is believed (none by default).
     pub trusted_proxies: TrustedProxies,
+    /// The background tasks' health, for `/metrics` and `/readyz`.
+    pub jobs: Arc<dyn BackgroundHealth>,
 }
 
 impl std::fmt::Debug for AppState {
@@ -84,17 +107,11 @@ pub async fn serve(
     state: AppState,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    // Live pages follow the database's change feed for as long as the server runs.
-    let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
-    let live = state.live.clone();
-    let store = state.desk.clone();
-    let follower = tokio::spawn(async move { live.follow(store, stop_rx).await });
+    // The live pages' feed is followed by a background task (`ui::LiveFollower`) under the
+    // supervisor, not here.
     // The peer address is what sign-in rate limiting counts per client.
     let app = router(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
-    let served = axum::serve(listener, app)
+    axum::serve(listener, app)
         .with_graceful_shutdown(shutdown)
-        .await;
-    let _ = stop_tx.send(true);
-    let _ = follower.await;
-    served
+        .await
 }

@@ -1,5 +1,6 @@
 //! Prometheus metrics: every request counted and timed by its route, and the desk's state
-//! (open tickets by line and class, breaches, pending timers) read at scrape time.
+//! (open tickets by line and class, breaches, pending timers) and the background tasks' health
+//! read at scrape time.
 
 use std::sync::OnceLock;
 use std::time::Instant;
@@ -79,6 +80,7 @@ async fn render(State(state): State<AppState>) -> Result<Response, ApiError> {
         metrics::gauge!("tierline_breached_tickets").set(stats.breached as f64);
         metrics::gauge!("tierline_pending_sla_timers").set(stats.pending_timers as f64);
     }
+    state.jobs.publish(state.clock.now());
     let body = handle().map(PrometheusHandle::render).unwrap_or_default();
     Ok((
         [(

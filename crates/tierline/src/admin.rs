@@ -8,7 +8,39 @@ use jiff::Timestamp;
 use tierline_domain::ticket::Line;
 use tierline_store::{CustomerId, NewUser, Role};
 
-use crate::cli::{TokenCreateArgs, UserAddArgs};
+use clap::Args;
+
+#[derive(Debug, Args)]
+pub struct UserAddArgs {
+    /// Sign-in email.
+    #[arg(long)]
+    pub email: String,
+    /// Display name (the email if left out).
+    #[arg(long)]
+    pub name: Option<String>,
+    /// admin, agent, customer or vendor.
+    #[arg(long)]
+    pub role: String,
+    /// The customer a customer user belongs to (its id).
+    #[arg(long)]
+    pub customer: Option<i64>,
+    /// Support lines of an agent, e.g. --lines 1,2.
+    #[arg(long, value_delimiter = ',')]
+    pub lines: Vec<u8>,
+    /// Read a password from the first line of stdin (for signing in to the web app).
+    #[arg(long)]
+    pub password_stdin: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct TokenCreateArgs {
+    /// The user's email.
+    #[arg(long)]
+    pub email: String,
+    /// What the token is for.
+    #[arg(long, default_value = "cli")]
+    pub name: String,
+}
 
 pub async fn user_add(db: &str, args: &UserAddArgs, mut out: impl Write) -> anyhow::Result<()> {
     let store = crate::server::open(db).await?;

@@ -1,12 +1,47 @@
 //! `tierline classify`: requests as JSON Lines in, classes out; `eval` and `cv` to measure.
 
 use std::io::{BufRead, BufWriter, Write};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use anyhow::Context;
+use clap::{Args, Subcommand};
 use serde::Deserialize;
 use serde_json::json;
 use tierline_classify::{Classifier, cross_validate, default_rules, evaluate, parse_examples};
+
+#[derive(Debug, Args)]
+pub struct ClassifyArgs {
+    #[command(subcommand)]
+    pub action: Option<ClassifyAction>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ClassifyAction {
+    /// Accuracy, macro-F1 and the confusion matrix on a labelled JSON Lines file ("class" on each line).
+    Eval {
+        /// The labelled file.
+        file: PathBuf,
+    },
+    /// Stratified k-fold cross-validation on a labelled file (the shipped set if none is given).
+    Cv {
+        /// The labelled file.
+        file: Option<PathBuf>,
+        /// Number of folds.
+        #[arg(long, default_value_t = 5)]
+        folds: usize,
+    },
+}
+
+/// Runs `tierline classify` as its arguments say.
+pub fn dispatch(args: ClassifyArgs) -> anyhow::Result<()> {
+    match args.action {
+        None => run(std::io::stdin().lock(), std::io::stdout().lock()),
+        Some(ClassifyAction::Eval { file }) => eval(&file, std::io::stdout().lock()),
+        Some(ClassifyAction::Cv { file, folds }) => {
+            cv(file.as_deref(), folds, std::io::stdout().lock())
+        }
+    }
+}
 
 #[derive(Deserialize)]
 struct Request {

@@ -1,11 +1,10 @@
-//! The command line: one subcommand per role of the binary.
+//! The command line: one subcommand per role of the binary. Each command's module owns its
+//! arguments; this file only composes them and dispatches.
 
 use std::io::{self, Write};
-use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::{Args, Parser, Subcommand};
-use jiff::Timestamp;
+use clap::{Args, CommandFactory, FromArgMatches, Parser, Subcommand};
 
 /// tierline: a self-hosted IT service desk with exact SLA clocks.
 #[derive(Debug, Parser)]
@@ -13,6 +12,10 @@ use jiff::Timestamp;
 struct Cli {
     #[command(flatten)]
     db: DbArgs,
+    /// A TOML configuration file whose keys are the flags' names (see docs/tierline.example.toml);
+    /// variables and flags override it.
+    #[arg(long, env = "TIERLINE_CONFIG", global = true)]
+    config: Option<std::path::PathBuf>,
     #[command(subcommand)]
     command: Command,
 }
@@ -33,7 +36,7 @@ pub struct DbArgs {
 #[derive(Debug, Subcommand)]
 enum Command {
     /// Runs the service desk: migrates the database, then serves the API.
-    Serve(ServeArgs),
+    Serve(crate::server::ServeArgs),
     /// Applies the database migrations and exits.
     Migrate,
     /// Loads sample data (customers, contracts, agents, three months of tickets) into the database.
@@ -47,122 +50,22 @@ enum Command {
     /// Prints the OpenAPI document of the REST API.
     Openapi,
     /// Classifies requests read as JSON Lines on stdin ({"subject", "body"}), or measures the classifier.
-    Classify(ClassifyArgs),
+    Classify(crate::classify::ClassifyArgs),
     /// SLA computations: evaluate calendar queries, explain a request's due times.
     #[command(subcommand)]
     Sla(SlaCommand),
 }
 
-#[derive(Debug, Args)]
-pub struct ServeArgs {
-    /// The address to listen on.
-    #[arg(long, env = "TIERLINE_LISTEN", default_value = "127.0.0.1:8080")]
-    pub listen: std::net::SocketAddr,
-    /// Mark the session cookie Secure: set when users reach tierline over HTTPS (a proxy in front).
-    #[arg(long, env = "TIERLINE_SECURE_COOKIES")]
-    pub secure_cookies: bool,
-    /// Classifier confidence under which a new ticket waits on line 1 for qualification (0 to 1).
-    #[arg(long, env = "TIERLINE_CLASSIFY_THRESHOLD", default_value_t = tierline_classify::DEFAULT_THRESHOLD)]
-    pub classify_threshold: f32,
-    /// A reverse proxy (an address or a CIDR network) whose `X-Forwarded-For` names the client,
-    /// for per-client limits; repeat it or separate with commas. None by default: the TCP peer
-    /// is the client.
-    #[arg(long = "trusted-proxy", env = "TIERLINE_TRUSTED_PROXY", value_delimiter = ',', value_parser = tierline_web::TrustedProxies::parse_one)]
-    pub trusted_proxy: Vec<ipnet::IpNet>,
-    /// How SQLite makes an acknowledged request durable: `full` (on disk before the answer; the
-    /// default) or `normal` (faster; survives a crash of tierline but not a power loss).
-    #[arg(long, env = "TIERLINE_SQLITE_SYNCHRONOUS", default_value = "full", value_parser = ["full", "normal"])]
-    pub sqlite_synchronous: String,
-    /// Log format: text or json.
-    #[arg(long, env = "TIERLINE_LOG_FORMAT", default_value = "text", value_parser = ["text", "json"])]
-    pub log_format: String,
-    /// Stability monitoring on this node.
-    #[command(flatten)]
-    pub monitor: MonitorArgs,
-}
-
-/// How this node takes part in monitoring; nodes on one database share the monitors.
-#[derive(Debug, Clone, Args)]
-pub struct MonitorArgs {
-    /// Run no checks on this node (webhooks and heartbeats are still received).
-    #[arg(long, env = "TIERLINE_NO_MONITORS")]
-    pub no_monitors: bool,
-    /// Checks running at once on this node.
-    #[arg(long, env = "TIERLINE_MONITOR_CONCURRENCY", default_value_t = 512)]
-    pub monitor_concurrency: usize,
-    /// Days raw check results are kept (then per-hour counts for 90 days, per-day for 3 years).
-    #[arg(long, env = "TIERLINE_MONITOR_RAW_DAYS", default_value_t = 14)]
-    pub monitor_raw_days: i64,
-    /// A PEM file of CA certificates to trust beside the Mozilla roots (a customer's private CA).
-    #[arg(long, env = "TIERLINE_MONITOR_CA_FILE")]
-    pub monitor_ca_file: Option<PathBuf>,
-}
-
-#[derive(Debug, Args)]
-pub struct ClassifyArgs {
-    #[command(subcommand)]
-    action: Option<ClassifyAction>,
-}
-
-#[derive(Debug, Subcommand)]
-enum ClassifyAction {
-    /// Accuracy, macro-F1 and the confusion matrix on a labelled JSON Lines file ("class" on each line).
-    Eval {
-        /// The labelled file.
-        file: PathBuf,
-    },
-    /// Stratified k-fold cross-validation on a labelled file (the shipped set if none is given).
-    Cv {
-        /// The labelled file.
-        file: Option<PathBuf>,
-        /// Number of folds.
-        #[arg(long, default_value_t = 5)]
-        folds: usize,
-    },
-}
-
 #[derive(Debug, Subcommand)]
 enum UserCommand {
     /// Creates a user (the first administrator, say).
-    Add(UserAddArgs),
-}
-
-#[derive(Debug, Args)]
-pub struct UserAddArgs {
-    /// Sign-in email.
-    #[arg(long)]
-    pub email: String,
-    /// Display name (the email if left out).
-    #[arg(long)]
-    pub name: Option<String>,
-    /// admin, agent, customer or vendor.
-    #[arg(long)]
-    pub role: String,
-    /// The customer a customer user belongs to (its id).
-    #[arg(long)]
-    pub customer: Option<i64>,
-    /// Support lines of an agent, e.g. --lines 1,2.
-    #[arg(long, value_delimiter = ',')]
-    pub lines: Vec<u8>,
-    /// Read a password from the first line of stdin (for signing in to the web app).
-    #[arg(long)]
-    pub password_stdin: bool,
+    Add(crate::admin::UserAddArgs),
 }
 
 #[derive(Debug, Subcommand)]
 enum TokenCommand {
     /// Creates an API token for a user and prints it once.
-    Create(TokenCreateArgs),
-}
-
-#[derive(Debug, Args)]
-pub struct TokenCreateArgs {
-    /// The user's email.
-    #[arg(long)]
-    pub email: String,
-    /// What the token is for.
-    #[arg(long, default_value = "cli")]
-    pub name: String,
+    Create(crate::admin::TokenCreateArgs),
 }
 
 #[derive(Debug, Subcommand)]
@@ -174,35 +77,7 @@ enum SlaCommand {
     /// run goes on.
     Eval,
     /// Shows when a request's reaction and resolution are due, and which covered windows count.
-    Explain(ExplainArgs),
-}
-
-#[derive(Debug, Args)]
-pub struct ExplainArgs {
-    /// Coverage presets joined by '+': base, evening, saturday, sunday, weekends, weekends-long, 24x7.
-    #[arg(long, default_value = "base")]
-    pub coverage: String,
-    /// The customer's IANA time zone.
-    #[arg(long, default_value = "UTC")]
-    pub tz: String,
-    /// When the request arrived (RFC 3339, e.g. 2026-11-20T18:25:00+02:00).
-    #[arg(long)]
-    pub start: Timestamp,
-    /// The request class, 1 to 6.
-    #[arg(long, value_parser = clap::value_parser!(i64).range(1..=6))]
-    pub class: i64,
-    /// Use the Stability add-on's targets.
-    #[arg(long)]
-    pub stability: bool,
-    /// Holidays from an iCalendar file (all-day events).
-    #[arg(long, value_name = "FILE.ics")]
-    pub holidays: Option<PathBuf>,
-    /// The individual target agreed for this request, in minutes (for "individual" cells).
-    #[arg(long, value_name = "MINUTES")]
-    pub individual_minutes: Option<u32>,
-    /// Print JSON instead of text.
-    #[arg(long)]
-    pub json: bool,
+    Explain(crate::sla_explain::ExplainArgs),
 }
 
 fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
@@ -213,26 +88,45 @@ fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
 
 /// Runs the command line and turns any error into a message and a failing exit code.
 pub fn run() -> ExitCode {
-    let cli = Cli::parse();
+    let matches = Cli::command().get_matches();
+    let result = layered(&matches).and_then(dispatch);
+    finish(result)
+}
+
+/// The command line, with the configuration file filling what flags and variables did not set.
+fn layered(matches: &clap::ArgMatches) -> anyhow::Result<Cli> {
+    let mut cli = Cli::from_arg_matches(matches).map_err(anyhow::Error::from)?;
+    if let Some(path) = &cli.config {
+        let file = crate::config::FileConfig::load(path)?;
+        file.apply_db(&mut cli.db.db, matches);
+        if let (Command::Serve(args), Some(("serve", m))) = (&mut cli.command, matches.subcommand())
+        {
+            file.apply_serve(args, m)?;
+        }
+    }
+    Ok(cli)
+}
+
+/// `serve`'s database and settings as the layers make them, for tests of the layering.
+pub fn serve_settings_from<I, T>(args: I) -> anyhow::Result<(String, crate::server::ServeArgs)>
+where
+    I: IntoIterator<Item = T>,
+    T: Into<std::ffi::OsString> + Clone,
+{
+    let matches = Cli::command().try_get_matches_from(args)?;
+    let cli = layered(&matches)?;
+    match cli.command {
+        Command::Serve(args) => Ok((cli.db.db, args)),
+        _ => anyhow::bail!("not a serve command"),
+    }
+}
+
+fn dispatch(cli: Cli) -> anyhow::Result<()> {
     let db = cli.db.db;
-    let result = match cli.command {
+    match cli.command {
         Command::Serve(args) => {
             crate::telemetry::init(args.log_format == "json");
-            runtime().and_then(|rt| {
-                rt.block_on(crate::server::serve(
-                    &db,
-                    args.listen,
-                    args.secure_cookies,
-                    args.classify_threshold,
-                    tierline_web::TrustedProxies::new(args.trusted_proxy),
-                    if args.sqlite_synchronous == "normal" {
-                        tierline_store::SqliteSync::Normal
-                    } else {
-                        tierline_store::SqliteSync::Full
-                    },
-                    &args.monitor,
-                ))
-            })
+            runtime().and_then(|rt| rt.block_on(crate::server::serve(&db, &args)))
         }
         Command::Migrate => runtime().and_then(|rt| {
             rt.block_on(async {
@@ -252,15 +146,7 @@ pub fn run() -> ExitCode {
         }),
         Command::Openapi => writeln!(io::stdout(), "{}", tierline_web::openapi_document())
             .map_err(anyhow::Error::from),
-        Command::Classify(args) => match args.action {
-            None => crate::classify::run(io::stdin().lock(), io::stdout().lock()),
-            Some(ClassifyAction::Eval { file }) => {
-                crate::classify::eval(&file, io::stdout().lock())
-            }
-            Some(ClassifyAction::Cv { file, folds }) => {
-                crate::classify::cv(file.as_deref(), folds, io::stdout().lock())
-            }
-        },
+        Command::Classify(args) => crate::classify::dispatch(args),
         Command::Sla(SlaCommand::Eval) => {
             let stdin = io::stdin().lock();
             let stdout = io::stdout().lock();
@@ -269,7 +155,10 @@ pub fn run() -> ExitCode {
         Command::Sla(SlaCommand::Explain(args)) => {
             crate::sla_explain::run(&args, io::stdout().lock())
         }
-    };
+    }
+}
+
+fn finish(result: anyhow::Result<()>) -> ExitCode {
     match result {
         Ok(()) => ExitCode::SUCCESS,
         // A closed pipe (`tierline sla eval | head`) is the reader's choice, not a failure.

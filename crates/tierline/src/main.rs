@@ -1,14 +1,5 @@
-//! The tierline binary: parses the command line and hands over to the command asked for.
-
-mod admin;
-mod classify;
-mod cli;
-mod demo;
-mod server;
-mod sla_eval;
-mod sla_explain;
-mod telemetry;
+//! The tierline binary: hands the command line to the library.
 
 fn main() -> std::process::ExitCode {
-    cli::run()
+    tierline::cli::run()
 }

@@ -2,6 +2,7 @@
 //! make them up, so that an agent or a customer can check a due time by hand.
 
 use std::io::Write;
+use std::path::PathBuf;
 
 use anyhow::Context;
 use jiff::tz::TimeZone;
@@ -12,7 +13,35 @@ use tierline_domain::calendar::{Coverage, WEEK};
 use tierline_domain::sla::{ClockKind, Target, human_duration};
 use tierline_domain::{Calendar, Class, SlaPolicy};
 
-use crate::cli::ExplainArgs;
+use clap::Args;
+
+#[derive(Debug, Args)]
+pub struct ExplainArgs {
+    /// Coverage presets joined by '+': base, evening, saturday, sunday, weekends, weekends-long, 24x7.
+    #[arg(long, default_value = "base")]
+    pub coverage: String,
+    /// The customer's IANA time zone.
+    #[arg(long, default_value = "UTC")]
+    pub tz: String,
+    /// When the request arrived (RFC 3339, e.g. 2026-11-20T18:25:00+02:00).
+    #[arg(long)]
+    pub start: Timestamp,
+    /// The request class, 1 to 6.
+    #[arg(long, value_parser = clap::value_parser!(i64).range(1..=6))]
+    pub class: i64,
+    /// Use the Stability add-on's targets.
+    #[arg(long)]
+    pub stability: bool,
+    /// Holidays from an iCalendar file (all-day events).
+    #[arg(long, value_name = "FILE.ics")]
+    pub holidays: Option<PathBuf>,
+    /// The individual target agreed for this request, in minutes (for "individual" cells).
+    #[arg(long, value_name = "MINUTES")]
+    pub individual_minutes: Option<u32>,
+    /// Print JSON instead of text.
+    #[arg(long)]
+    pub json: bool,
+}
 
 /// What one clock came to.
 struct Explained {

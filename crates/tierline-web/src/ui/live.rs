@@ -1,5 +1,6 @@
-//! Live pages: a follower reads the database's ticket change feed once a second while anyone
-//! is watching, and Server-Sent Events pass each change on to the pages allowed to know of it.
+//! Live pages: a follower (a background task) reads the database's ticket change feed twice a
+//! second while anyone is watching, and Server-Sent Events pass each change on to the pages
+//! allowed to know of it.
 //! Reading the shared database (not the process's own changes) shows every node's changes.
 
 use std::convert::Infallible;
@@ -29,58 +30,68 @@ impl Default for Live {
     }
 }
 
-impl Live {
-    /// Follows the change feed until `stop` resolves.
-    pub async fn follow(&self, desk: Desk, mut stop: tokio::sync::watch::Receiver<bool>) {
-        // The newest id passed on, and the ids passed on near it. On PostgreSQL an id is taken
-        // when its transaction starts, so a lower one can commit after a higher one was read:
-        // each read looks back a little and skips what it already sent.
-        let mut cursor: Option<i64> = None;
-        let mut sent = std::collections::BTreeSet::new();
-        loop {
-            tokio::select! {
-                _ = stop.changed() => return,
-                () = tokio::time::sleep(Duration::from_millis(500)) => {}
-            }
-            if self.tx.receiver_count() == 0 {
-                // Nobody is watching: start from the newest change when someone does.
-                cursor = None;
-                sent.clear();
+/// How often the live-feed task reads the change feed.
+pub const LIVE_POLL: Duration = Duration::from_millis(500);
+
+/// Follows the change feed one read at a time: the state of the live-feed background task,
+/// which calls [`LiveFollower::poll_once`] every [`LIVE_POLL`].
+#[derive(Debug)]
+pub struct LiveFollower {
+    live: Live,
+    desk: Desk,
+    cursor: tokio::sync::Mutex<Cursor>,
+}
+
+/// The newest id passed on, and the ids passed on near it. On PostgreSQL an id is taken when
+/// its transaction starts, so a lower one can commit after a higher one was read: each read
+/// looks back a little and skips what it already sent.
+#[derive(Debug, Default)]
+struct Cursor {
+    newest: Option<i64>,
+    sent: std::collections::BTreeSet<i64>,
+}
+
+impl LiveFollower {
+    /// A follower passing the desk's changes on to `live`'s pages.
+    pub fn new(live: Live, desk: Desk) -> LiveFollower {
+        LiveFollower {
+            live,
+            desk,
+            cursor: tokio::sync::Mutex::default(),
+        }
+    }
+
+    /// One read of the feed: passes on what committed since the last read, if anyone watches.
+    pub async fn poll_once(&self) -> Result<(), tierline_desk::DeskError> {
+        let mut cur = self.cursor.lock().await;
+        if self.live.tx.receiver_count() == 0 {
+            // Nobody is watching: start from the newest change when someone does.
+            *cur = Cursor::default();
+            return Ok(());
+        }
+        let Some(after) = cur.newest else {
+            // What was committed before anyone watched is not news: the page that subscribed
+            // was rendered after it.
+            let (newest, already) = start(&self.desk).await?;
+            *cur = Cursor {
+                newest: Some(newest),
+                sent: already,
+            };
+            return Ok(());
+        };
+        let changes = self.desk.changes_since(after - LOOK_BACK, 500).await?;
+        for c in changes {
+            if c.event_id <= after - LOOK_BACK || !cur.sent.insert(c.event_id) {
                 continue;
             }
-            let after = match cursor {
-                Some(c) => c,
-                None => match start(&desk).await {
-                    Ok((c, already)) => {
-                        // What was committed before anyone watched is not news: the page
-                        // that subscribed was rendered after it.
-                        cursor = Some(c);
-                        sent = already;
-                        continue;
-                    }
-                    Err(e) => {
-                        tracing::warn!(error = %e, "cannot read the change feed");
-                        continue;
-                    }
-                },
-            };
-            match desk.changes_since(after - LOOK_BACK, 500).await {
-                Ok(changes) => {
-                    for c in changes {
-                        if c.event_id <= after - LOOK_BACK || !sent.insert(c.event_id) {
-                            continue;
-                        }
-                        cursor = Some(cursor.map_or(c.event_id, |k| k.max(c.event_id)));
-                        // Nobody listening between the check and now is not an error.
-                        let _ = self.tx.send(c);
-                    }
-                    if let Some(c) = cursor {
-                        sent = sent.split_off(&(c - LOOK_BACK));
-                    }
-                }
-                Err(e) => tracing::warn!(error = %e, "cannot read the change feed"),
-            }
+            cur.newest = Some(cur.newest.map_or(c.event_id, |k| k.max(c.event_id)));
+            // Nobody listening between the check and now is not an error.
+            let _ = self.live.tx.send(c);
         }
+        if let Some(c) = cur.newest {
+            cur.sent = cur.sent.split_off(&(c - LOOK_BACK));
+        }
+        Ok(())
     }
 }
 

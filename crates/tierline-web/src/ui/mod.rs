@@ -17,7 +17,7 @@ mod ticket;
 mod timeline;
 mod view;
 
-pub use live::Live;
+pub use live::{LIVE_POLL, Live, LiveFollower};
 
 use askama::Template;
 use axum::Router;
