@@ -165,3 +165,18 @@ fn run(story: Story, backend: Backend) -> Result<(), Failed> {
     rt.block_on(story(backend));
     Ok(())
 }
+
+/// One entry of a [`suite`]: `story!(module::name)` names the async `fn(Backend)` and boxes it
+/// as a [`Story`], so every test binary lists its stories the same way.
+#[macro_export]
+macro_rules! story {
+    ($name:path) => {
+        (
+            stringify!($name),
+            (|b| {
+                Box::pin($name(b))
+                    as ::std::pin::Pin<Box<dyn ::std::future::Future<Output = ()> + Send>>
+            }) as $crate::Story,
+        )
+    };
+}

@@ -1,13 +1,10 @@
 //! The stories, each a test on both backends.
 
-use std::future::Future;
-use std::pin::Pin;
-
 use jiff::civil::date;
 use tierline_domain::Class;
 use tierline_domain::ticket::{Line, Status};
 use tierline_store::{Backend, NewTicket, StoreError, TicketFilter};
-use tierline_testkit::{Story, TestDb};
+use tierline_testkit::{Story, TestDb, story};
 
 use crate::fixtures::*;
 use crate::limit_stories::*;
@@ -15,15 +12,6 @@ use crate::query_stories::*;
 use crate::schema_stories::*;
 use crate::web_stories::*;
 use crate::workflow_stories::*;
-
-macro_rules! story {
-    ($name:ident) => {
-        (
-            stringify!($name),
-            (|b| Box::pin($name(b)) as Pin<Box<dyn Future<Output = ()> + Send>>) as Story,
-        )
-    };
-}
 
 pub const ALL: &[(&str, Story)] = &[
     story!(tickets_open_on_line_1_with_their_clocks),

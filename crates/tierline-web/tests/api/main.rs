@@ -18,19 +18,7 @@ mod monitoring;
 mod pages;
 mod probing;
 
-use std::future::Future;
-use std::pin::Pin;
-
-use tierline_testkit::Story;
-
-macro_rules! story {
-    ($name:path) => {
-        (
-            stringify!($name),
-            (|b| Box::pin($name(b)) as Pin<Box<dyn Future<Output = ()> + Send>>) as Story,
-        )
-    };
-}
+use tierline_testkit::story;
 
 fn main() {
     tierline_testkit::suite(&[
