@@ -11,6 +11,7 @@
 )]
 
 mod app;
+pub mod fixtures;
 
 pub use app::{TestApp, TestClock};
 

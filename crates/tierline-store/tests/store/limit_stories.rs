@@ -10,8 +10,7 @@ use tierline_store::{
     UploadLimits, UploadRefusal, Viewer,
 };
 
-use crate::fixtures::*;
-use crate::stories::desk;
+use tierline_testkit::fixtures::*;
 
 fn file(bytes: &[u8]) -> NewAttachment<'_> {
     NewAttachment {

@@ -7,7 +7,6 @@
     reason = "tests fail loudly"
 )]
 
-mod fixtures;
 mod limit_stories;
 mod query_stories;
 mod schema_stories;

@@ -4,8 +4,7 @@ use tierline_domain::Class;
 use tierline_domain::ticket::{Channel, Status};
 use tierline_store::{Backend, NewTicket, TicketFilter, Viewer};
 
-use crate::fixtures::*;
-use crate::stories::desk;
+use tierline_testkit::fixtures::*;
 
 fn request(subject: &str, class: i64) -> NewTicket {
     NewTicket {

@@ -6,12 +6,12 @@ use tierline_domain::ticket::{Line, Status};
 use tierline_store::{Backend, NewTicket, StoreError, TicketFilter};
 use tierline_testkit::{Story, TestDb, story};
 
-use crate::fixtures::*;
 use crate::limit_stories::*;
 use crate::query_stories::*;
 use crate::schema_stories::*;
 use crate::web_stories::*;
 use crate::workflow_stories::*;
+use tierline_testkit::fixtures::*;
 
 pub const ALL: &[(&str, Story)] = &[
     story!(tickets_open_on_line_1_with_their_clocks),
@@ -46,12 +46,6 @@ pub const ALL: &[(&str, Story)] = &[
     story!(a_refused_command_writes_nothing),
     story!(every_written_entry_reads_back_typed),
 ];
-
-pub async fn desk(backend: Backend) -> (TestDb, Desk) {
-    let db = TestDb::new(backend).await;
-    let store = db.store().await;
-    (db, Desk::new(store).await)
-}
 
 async fn tickets_open_on_line_1_with_their_clocks(backend: Backend) {
     let (_db, d) = desk(backend).await;

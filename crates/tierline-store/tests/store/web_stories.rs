@@ -4,8 +4,7 @@
 use tierline_domain::ticket::Channel;
 use tierline_store::{Backend, NewAttachment, NewTicket, Prefs, StoreError, TicketFilter, Viewer};
 
-use crate::fixtures::*;
-use crate::stories::desk;
+use tierline_testkit::fixtures::*;
 
 fn request(subject: &str, description: &str) -> NewTicket {
     NewTicket {

@@ -3,8 +3,7 @@
 use tierline_domain::workflow::{Command, Milestone};
 use tierline_store::{Backend, StoreError};
 
-use crate::fixtures::*;
-use crate::stories::desk;
+use tierline_testkit::fixtures::*;
 
 /// A retried `spec_agreed` is refused (the domain's choice: a milestone out of order is a 422 on
 /// `milestone`, as the API always answered) and never recorded as the start of work; the start

@@ -1,14 +1,17 @@
-//! A small desk to run stories on: two customers with contracts, staff and customer users.
+//! A small desk to run tests on: two customers with contracts (Kyiv calendar, base coverage),
+//! an administrator, an agent on line 1, a vendor contact and a user of each customer.
 
+use crate::TestDb;
 use jiff::Timestamp;
 use jiff::civil::date;
 use tierline_domain::Class;
 use tierline_domain::contract::ContractTerms;
 use tierline_domain::ticket::{Channel, Line};
-use tierline_store::{Customer, NewTicket, NewUser, Role, Store, Ticket, Viewer};
+use tierline_store::{Backend, Customer, NewTicket, NewUser, Role, Store, Ticket, Viewer};
 
+/// A timestamp from RFC 3339 text.
 pub fn ts(s: &str) -> Timestamp {
-    s.parse().unwrap()
+    s.parse().expect("the fixture is valid")
 }
 
 /// Monday 2026-11-16 09:00 in Kyiv.
@@ -16,10 +19,13 @@ pub fn monday() -> Timestamp {
     ts("2026-11-16T09:00:00+02:00")
 }
 
+/// Contract terms from their JSON form.
 pub fn terms(json: serde_json::Value) -> ContractTerms {
-    serde_json::from_value(json).unwrap()
+    serde_json::from_value(json).expect("the fixture is valid")
 }
 
+/// What [`Desk::new`] made, for the tests to use.
+#[derive(Debug)]
 pub struct Desk {
     pub store: Store,
     pub admin: Viewer,
@@ -31,6 +37,7 @@ pub struct Desk {
     pub vendor: Viewer,
 }
 
+/// The viewer a user acts as.
 pub fn viewer(u: &tierline_store::User) -> Viewer {
     Viewer::from(u)
 }
@@ -56,11 +63,12 @@ async fn user(
             monday(),
         )
         .await
-        .unwrap();
+        .expect("the fixture is valid");
     viewer(&u)
 }
 
 impl Desk {
+    /// Makes the desk in `store`, at [`monday`].
     pub async fn new(store: Store) -> Desk {
         let admin = user(&store, "admin@desk.test", Role::Admin, None, vec![]).await;
         let agent = user(
@@ -75,11 +83,11 @@ impl Desk {
         let acme = store
             .create_customer(&admin, "Acme", monday())
             .await
-            .unwrap();
+            .expect("the fixture is valid");
         let globex = store
             .create_customer(&admin, "Globex", monday())
             .await
-            .unwrap();
+            .expect("the fixture is valid");
         for (c, lines) in [(&acme, 2), (&globex, 4)] {
             let t = terms(
                 serde_json::json!({"calendar": {"tz": "Europe/Kyiv", "coverage": "base"}, "lines": lines}),
@@ -87,7 +95,7 @@ impl Desk {
             store
                 .create_contract_version(&admin, c.id, date(2026, 1, 1), t, monday())
                 .await
-                .unwrap();
+                .expect("the fixture is valid");
         }
         let acme_user = user(&store, "ann@acme.test", Role::Customer, Some(&acme), vec![]).await;
         let globex_user = user(
@@ -110,6 +118,7 @@ impl Desk {
         }
     }
 
+    /// A portal ticket of `class` for `customer`, opened by `by` at `at`.
     pub async fn ticket(
         &self,
         by: &Viewer,
@@ -126,7 +135,7 @@ impl Desk {
                     subject: "The shop is down".into(),
                     description: "Since 08:55 every page answers 502.".into(),
                     channel: Channel::Portal,
-                    class: Class::try_from(class).unwrap(),
+                    class: Class::try_from(class).expect("the fixture is valid"),
                     opened_at: None,
                     individual_reaction: None,
                     individual_resolution: None,
@@ -135,6 +144,14 @@ impl Desk {
                 at,
             )
             .await
-            .unwrap()
+            .expect("the fixture is valid")
     }
+}
+
+/// A fresh database on `backend` with a [`Desk`] in it; keep the [`TestDb`] alive while the
+/// desk is used.
+pub async fn desk(backend: Backend) -> (TestDb, Desk) {
+    let db = TestDb::new(backend).await;
+    let store = db.store().await;
+    (db, Desk::new(store).await)
 }
