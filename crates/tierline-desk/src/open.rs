@@ -3,10 +3,10 @@
 //! the ticket and its files are stored in one transaction, so a refused file leaves no ticket.
 //!
 //! Monitoring's incidents open their tickets inside the store's alert transaction
-//! (`Store::record_alert`, `incidents.rs`), where the incident, its ticket and its dedup key
-//! must commit together; they reach the desk through [`Desk::record_alert`]. When the executor
-//! lands, that path becomes an `open_request` with `Channel::Monitoring` and a fixed class
-//! inside the same transaction.
+//! (`Store::record_alert`, `incidents/`), where the incident, its ticket and its dedup key
+//! must commit together; they reach the desk through [`Desk::record_alert`]. Still to do: that
+//! path as an `open_request` with `Channel::Monitoring` and a fixed class, run inside the alert's
+//! transaction, so monitoring is one more channel here rather than a path of its own.
 
 use jiff::{SignedDuration, Timestamp};
 use tierline_domain::Class;
