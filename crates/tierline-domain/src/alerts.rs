@@ -1,6 +1,9 @@
 //! Alerts from the customer's own monitoring: Prometheus Alertmanager, Grafana and Zabbix
 //! webhook payloads, read into one shape.
 //!
+//! One file on purpose: about 320 lines of code, the rest its tests over sample payloads of the
+//! three senders, kept beside the readers they check.
+//!
 //! Alertmanager (payload version 4) and Grafana's webhook contact point send the same alert
 //! objects (`status`, `labels`, `annotations`, `startsAt`, `endsAt`, `fingerprint`); Zabbix has
 //! no fixed payload, so tierline documents one for its webhook media type (`docs/MONITORING.md`).
