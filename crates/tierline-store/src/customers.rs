@@ -27,33 +27,16 @@ fn system(r: &AnyRow) -> Result<System, StoreError> {
     })
 }
 
+/// A required text, checked as the workflow checks its texts (trimmed, not empty, bounded, no
+/// control characters): the last line for any way in that forgot to check.
 pub(crate) fn non_empty(
     field: &'static str,
     value: &str,
     max: usize,
 ) -> Result<String, StoreError> {
-    let v = value.trim();
-    if v.is_empty() {
-        return Err(StoreError::invalid(field, "must not be empty"));
-    }
-    if v.chars().count() > max {
-        return Err(StoreError::invalid(
-            field,
-            format!("must be at most {max} characters"),
-        ));
-    }
-    // The edges refuse control characters already (one-line fields refuse line breaks too);
-    // this is the last line for any other way in, so that no channel stores NUL on SQLite or
-    // fails with PostgreSQL's encoding error.
-    if v.chars()
-        .any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
-    {
-        return Err(StoreError::invalid(
-            field,
-            "must not contain control characters",
-        ));
-    }
-    Ok(v.to_owned())
+    Ok(tierline_domain::workflow::input::non_empty(
+        field, value, max,
+    )?)
 }
 
 impl Store {
